@@ -1,0 +1,231 @@
+package bolt
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// ErrDefunct is wrapped by every error returned from a connection that can no longer be
+// used: it was closed, lost, interrupted mid-message or received bad bytes.
+var ErrDefunct = errors.New("bolt: connection is defunct")
+
+// ErrBusy is returned when a request is made while the connection cannot accept it, for
+// example Begin inside a transaction or Commit outside one.
+var ErrBusy = errors.New("bolt: connection state does not allow this request")
+
+// ErrUnsupported is returned when a request needs a protocol feature that the negotiated
+// Bolt version lacks (for example ReAuth before Bolt 5.1).
+var ErrUnsupported = errors.New("bolt: not supported by the negotiated Bolt version")
+
+// ErrStreamClosed is returned by Stream.Next when the stream was cut short by a Reset,
+// a Rollback or a failure of its transaction.
+var ErrStreamClosed = errors.New("bolt: result stream was closed before it was fully read")
+
+// ConnectivityError reports a failure of the transport (dial, TLS, read, write, timeout,
+// cancellation) or a protocol violation by the peer. The connection that returned it is
+// defunct. Err is the cause; errors.Is/As see through it.
+type ConnectivityError struct {
+	Address string // server address, host:port
+	Op      string // what was being done: "dial", "handshake", "read", "write", ...
+	Err     error
+}
+
+// Error implements error.
+func (e *ConnectivityError) Error() string {
+	return fmt.Sprintf("bolt: %s %s: %v", e.Op, e.Address, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ConnectivityError) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrDefunct) true for every connectivity error.
+func (e *ConnectivityError) Is(target error) bool { return target == ErrDefunct }
+
+// ProtocolError reports bytes from the server that violate the Bolt protocol: a message
+// that cannot be decoded, a message that is not allowed at this point, an unknown
+// version. It is always wrapped in a *ConnectivityError.
+type ProtocolError struct {
+	Msg string
+}
+
+// Error implements error.
+func (e *ProtocolError) Error() string { return "bolt protocol violation: " + e.Msg }
+
+func protocolErrorf(format string, args ...any) *ProtocolError {
+	return &ProtocolError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// Classification is the coarse class of a server error.
+type Classification string
+
+// The classifications a Neo4j status code can carry.
+const (
+	ClientError    Classification = "ClientError"
+	TransientError Classification = "TransientError"
+	DatabaseError  Classification = "DatabaseError"
+)
+
+// Default values used when a FAILURE lacks the corresponding keys.
+const (
+	defaultErrorCode    = "Neo.DatabaseError.General.UnknownError"
+	defaultErrorMessage = "An unknown error occurred"
+	defaultGQLStatus    = "50N42"
+)
+
+// ServerError is a FAILURE message from the server. Use errors.As to get it.
+type ServerError struct {
+	Code           string         // Neo4j status code, e.g. "Neo.ClientError.Statement.SyntaxError"
+	Message        string         // human-readable, not stable (do not parse)
+	Classification Classification // from the code (or, on 5.7+, the GQL diagnostic record)
+	Category       string         // third dot-segment of the code, e.g. "Statement"
+	Title          string         // fourth dot-segment of the code, e.g. "SyntaxError"
+
+	// Bolt 5.7+ GQL fields; empty on older versions.
+	GqlStatus         string
+	StatusDescription string
+	DiagnosticRecord  map[string]any
+	Cause             *ServerError
+}
+
+// Error implements error.
+func (e *ServerError) Error() string {
+	var b strings.Builder
+	b.WriteString("neo4j: ")
+	b.WriteString(e.Code)
+	if e.GqlStatus != "" {
+		b.WriteString(" (")
+		b.WriteString(e.GqlStatus)
+		b.WriteString(")")
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Message)
+	return b.String()
+}
+
+// Unwrap returns the GQL cause, if any, so errors.As can reach it.
+func (e *ServerError) Unwrap() error {
+	if e.Cause == nil {
+		return nil
+	}
+	return e.Cause
+}
+
+// IsRetryable reports whether retrying the whole transaction may succeed: transient errors
+// (except Transaction.Terminated and Transaction.LockClientStopped), AuthorizationExpired,
+// NotALeader and ForbiddenOnReadOnlyDatabase.
+func (e *ServerError) IsRetryable() bool {
+	switch e.Code {
+	case "Neo.TransientError.Transaction.Terminated",
+		"Neo.TransientError.Transaction.LockClientStopped":
+		return false
+	case "Neo.ClientError.Security.AuthorizationExpired",
+		"Neo.ClientError.Cluster.NotALeader",
+		"Neo.ClientError.General.ForbiddenOnReadOnlyDatabase":
+		return true
+	}
+	return e.Classification == TransientError
+}
+
+// IsAuthenticationError reports whether the server rejected the credentials or token
+// (Neo.ClientError.Security.Unauthorized or TokenExpired).
+func (e *ServerError) IsAuthenticationError() bool {
+	return e.Code == "Neo.ClientError.Security.Unauthorized" || e.Code == "Neo.ClientError.Security.TokenExpired"
+}
+
+// IsAuthorizationExpired reports Neo.ClientError.Security.AuthorizationExpired: every
+// connection to that server must re-authenticate.
+func (e *ServerError) IsAuthorizationExpired() bool {
+	return e.Code == "Neo.ClientError.Security.AuthorizationExpired"
+}
+
+// IsRoutingError reports NotALeader / ForbiddenOnReadOnlyDatabase: the server is not a
+// writer for the database any more and the routing table should be refreshed.
+func (e *ServerError) IsRoutingError() bool {
+	return e.Code == "Neo.ClientError.Cluster.NotALeader" ||
+		e.Code == "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase"
+}
+
+// IsDatabaseUnavailable reports Neo.TransientError.General.DatabaseUnavailable.
+func (e *ServerError) IsDatabaseUnavailable() bool {
+	return e.Code == "Neo.TransientError.General.DatabaseUnavailable"
+}
+
+// IsFatalDuringDiscovery reports errors that must stop routing-table discovery instead
+// of trying the next router.
+func (e *ServerError) IsFatalDuringDiscovery() bool {
+	switch e.Code {
+	case "Neo.ClientError.Database.DatabaseNotFound",
+		"Neo.ClientError.Transaction.InvalidBookmark",
+		"Neo.ClientError.Transaction.InvalidBookmarkMixture",
+		"Neo.ClientError.Statement.TypeError",
+		"Neo.ClientError.Statement.ArgumentError",
+		"Neo.ClientError.Request.Invalid":
+		return true
+	case "Neo.ClientError.Security.AuthorizationExpired":
+		return false
+	}
+	return strings.HasPrefix(e.Code, "Neo.ClientError.Security.")
+}
+
+// newServerError builds a ServerError from FAILURE metadata. gql selects the 5.7+ keys.
+func newServerError(meta map[string]any, gql bool) *ServerError {
+	e := &ServerError{}
+	str := func(k string) string { s, _ := meta[k].(string); return s }
+	if gql {
+		e.Code = str("neo4j_code")
+		e.GqlStatus = str("gql_status")
+		e.StatusDescription = str("description")
+		if d, ok := meta["diagnostic_record"].(map[string]any); ok {
+			e.DiagnosticRecord = d
+		}
+		if c, ok := meta["cause"].(map[string]any); ok {
+			e.Cause = newServerError(c, true)
+		}
+	} else {
+		e.Code = str("code")
+	}
+	// Tolerate either key in case a server mixes them.
+	if e.Code == "" {
+		if s := str("code"); s != "" {
+			e.Code = s
+		} else if s := str("neo4j_code"); s != "" {
+			e.Code = s
+		}
+	}
+	e.Message = str("message")
+	if e.Message == "" {
+		e.Message = defaultErrorMessage
+	}
+	if e.Code == "" {
+		e.Code = defaultErrorCode
+	}
+	if gql && e.GqlStatus == "" {
+		e.GqlStatus = defaultGQLStatus
+	}
+	// Old servers report these as transient though they must not be retried.
+	switch e.Code {
+	case "Neo.TransientError.Transaction.Terminated":
+		e.Code = "Neo.ClientError.Transaction.Terminated"
+	case "Neo.TransientError.Transaction.LockClientStopped":
+		e.Code = "Neo.ClientError.Transaction.LockClientStopped"
+	}
+	parts := strings.Split(e.Code, ".")
+	if len(parts) == 4 {
+		e.Classification = Classification(parts[1])
+		e.Category, e.Title = parts[2], parts[3]
+	} else {
+		e.Classification, e.Category, e.Title = DatabaseError, "General", "UnknownError"
+	}
+	if e.DiagnosticRecord != nil {
+		switch e.DiagnosticRecord["_classification"] {
+		case "CLIENT_ERROR":
+			e.Classification = ClientError
+		case "TRANSIENT_ERROR":
+			e.Classification = TransientError
+		case "DATABASE_ERROR":
+			e.Classification = DatabaseError
+		}
+	}
+	return e
+}

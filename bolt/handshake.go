@@ -1,0 +1,185 @@
+package bolt
+
+import (
+	"fmt"
+	"io"
+	"slices"
+)
+
+// HandshakeStyle selects how versions are proposed to the server.
+type HandshakeStyle uint8
+
+const (
+	// HandshakeAuto offers manifest v1 in the first slot plus classic ranges in the
+	// other three (default). With DialConfig.Versions set it sends classic slots only.
+	HandshakeAuto HandshakeStyle = iota
+	// HandshakeClassic sends only the classic four-slot proposal.
+	HandshakeClassic
+	// HandshakeManifest offers only manifest v1 (servers without it will refuse).
+	HandshakeManifest
+)
+
+var boltMagic = [4]byte{0x60, 0x60, 0xB0, 0x17}
+
+// manifestV1 is the slot value asking for the manifest v1 handshake.
+var manifestV1 = [4]byte{0x00, 0x00, 0x01, 0xFF}
+
+// slot is one 4-byte proposal: 00 <range> <minor> <major>.
+type slot [4]byte
+
+func (s slot) top() Version { return Version{s[3], s[2]} }
+func (s slot) contains(v Version) bool {
+	return v.Major == s[3] && v.Minor <= s[2] && int(v.Minor) >= int(s[2])-int(s[1])
+}
+
+// classicSlots packs versions (any order) into at most four range slots, newest first.
+// Consecutive minors of one major share a slot.
+func classicSlots(versions []Version) ([]slot, error) {
+	vs := slices.Clone(versions)
+	slices.SortFunc(vs, func(a, b Version) int {
+		if a == b {
+			return 0
+		}
+		if b.Less(a) {
+			return -1
+		}
+		return 1
+	})
+	vs = slices.Compact(vs)
+	var out []slot
+	for i := 0; i < len(vs); {
+		j := i + 1
+		for j < len(vs) && vs[j].Major == vs[i].Major && vs[j].Minor+byte(j-i) == vs[i].Minor {
+			j++
+		}
+		out = append(out, slot{0, byte(j - i - 1), vs[i].Minor, vs[i].Major})
+		i = j
+	}
+	if len(out) > 4 {
+		return nil, fmt.Errorf("bolt: versions %v need %d handshake slots, at most 4 fit", versions, len(out))
+	}
+	return out, nil
+}
+
+// defaultClassic is the classic part of the default proposal: 5.8–5.6, 5.4–5.0, 4.4.
+var defaultClassic = []slot{{0, 2, 8, 5}, {0, 4, 4, 5}, {0, 0, 4, 4}}
+
+// proposal builds the 20 handshake bytes and the version set acceptable from a manifest.
+func proposal(style HandshakeStyle, forced []Version) (hello [20]byte, accept []Version, err error) {
+	copy(hello[:4], boltMagic[:])
+	accept = SupportedVersions
+	if forced != nil {
+		for _, v := range forced {
+			if !IsSupported(v) {
+				return hello, nil, fmt.Errorf("bolt: version %s is not supported by this driver", v)
+			}
+		}
+		accept = forced
+	}
+	var slots []slot
+	switch {
+	case style == HandshakeManifest:
+		slots = []slot{slot(manifestV1)}
+	case forced != nil:
+		if slots, err = classicSlots(forced); err != nil {
+			return hello, nil, err
+		}
+		if style == HandshakeAuto && len(slots) < 4 {
+			// Offering the manifest as well costs nothing and checks its parsing.
+			slots = append([]slot{slot(manifestV1)}, slots...)
+		}
+	case style == HandshakeClassic:
+		slots = append([]slot{{0, 1, 1, 6}}, defaultClassic...)
+	default:
+		slots = append([]slot{slot(manifestV1)}, defaultClassic...)
+	}
+	for i, s := range slots {
+		copy(hello[4+4*i:], s[:])
+	}
+	return hello, accept, nil
+}
+
+// handshakeResult is what the handshake settled.
+type handshakeResult struct {
+	version  Version
+	manifest bool
+}
+
+// doHandshake writes the proposal, reads the answer and, for manifest v1, sends the
+// choice. The reply to the manifest choice is queued in out (to pipeline with HELLO).
+func doHandshake(w io.Writer, r *frameReader, style HandshakeStyle, forced []Version, out []byte) (handshakeResult, []byte, error) {
+	var res handshakeResult
+	hello, accept, err := proposal(style, forced)
+	if err != nil {
+		return res, out, err
+	}
+	if _, err := w.Write(hello[:]); err != nil {
+		return res, out, err
+	}
+	ans, err := r.readRaw(4)
+	if err != nil {
+		return res, out, err
+	}
+	switch {
+	case [4]byte(ans) == manifestV1:
+		v, err := readManifest(r, accept)
+		if err != nil {
+			return res, out, err
+		}
+		res.version, res.manifest = v, true
+		out = append(out, 0, 0, v.Minor, v.Major, 0) // chosen version, capabilities 0
+		return res, out, nil
+	case string(ans) == "HTTP":
+		return res, out, protocolErrorf("server answered the handshake with HTTP: this is an HTTP port, not Bolt")
+	case ans[0] == 0 && ans[1] == 0 && ans[2] == 0 && ans[3] == 0:
+		return res, out, &ProtocolError{Msg: fmt.Sprintf("server supports none of the offered versions %v", accept)}
+	case ans[0] != 0 || ans[1] != 0:
+		return res, out, protocolErrorf("handshake answer % x is not a version", ans)
+	}
+	v := Version{ans[3], ans[2]}
+	if !slices.Contains(accept, v) {
+		return res, out, protocolErrorf("server chose version %s, which was not offered", v)
+	}
+	res.version = v
+	return res, out, nil
+}
+
+// readManifest parses the server's manifest v1 offer and picks the highest version in
+// accept that the server offers.
+func readManifest(r *frameReader, accept []Version) (Version, error) {
+	n, err := r.readVarInt()
+	if err != nil {
+		return Version{}, err
+	}
+	if n > 256 {
+		return Version{}, protocolErrorf("manifest offers %d version ranges", n)
+	}
+	offered := make([]slot, 0, n)
+	for i := uint64(0); i < n; i++ {
+		b, err := r.readRaw(4)
+		if err != nil {
+			return Version{}, err
+		}
+		offered = append(offered, slot(b))
+	}
+	if _, err := r.readVarInt(); err != nil { // capabilities: none understood, choose 0
+		return Version{}, err
+	}
+	var best Version
+	found := false
+	for _, v := range accept {
+		if found && v.Less(best) {
+			continue
+		}
+		for _, s := range offered {
+			if s.contains(v) {
+				best, found = v, true
+				break
+			}
+		}
+	}
+	if !found {
+		return Version{}, &ProtocolError{Msg: fmt.Sprintf("server offers none of the versions %v", accept)}
+	}
+	return best, nil
+}

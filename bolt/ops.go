@@ -1,0 +1,331 @@
+package bolt
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+)
+
+// failed reports whether the server is in FAILED with no RESET queued yet.
+func (c *Conn) failed() bool { return c.failure != nil && c.resetsQueued == 0 }
+
+// queueReset queues RESET. Open results are closed (records already buffered stay
+// readable) and the transaction, if any, is gone.
+func (c *Conn) queueReset() (*request, error) {
+	for _, s := range c.streams {
+		s.discarding = true
+		s.fail(ErrStreamClosed)
+	}
+	c.streams = c.streams[:0]
+	c.inTx = false
+	req, err := c.queueSimple(msgReset)
+	if err == nil {
+		c.resetsQueued++
+	}
+	return req, err
+}
+
+// prepareIdle brings the connection to a state that accepts a new auto-commit RUN,
+// BEGIN, ROUTE, TELEMETRY or LOGOFF: open results are read into memory and a FAILED
+// server gets a RESET (queued, pipelined with what follows).
+func (c *Conn) prepareIdle() error {
+	for _, s := range slices.Clone(c.streams) {
+		if err := s.bufferAll(true); err != nil {
+			return err
+		}
+	}
+	if c.failed() {
+		if _, err := c.queueReset(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Run sends RUN and PULL(fetchSize) in one write and returns once RUN's reply arrived.
+// Outside a transaction it runs an auto-commit transaction configured by tx (nil =
+// defaults); inside one (after Begin) tx must be nil. fetchSize 0 means
+// DefaultFetchSize, negative means all records at once. A result still open on this
+// connection is first read into memory so that both stay readable.
+func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx *TxConfig, fetchSize int) (*Stream, error) {
+	if err := c.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer c.leave()
+	var extra []kv
+	if c.inTx {
+		if tx != nil {
+			return nil, fmt.Errorf("bolt: Run inside a transaction takes no TxConfig: %w", ErrBusy)
+		}
+		if c.failed() {
+			return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
+		}
+		for _, s := range slices.Clone(c.streams) {
+			if err := s.bufferAll(false); err != nil {
+				return nil, err
+			}
+		}
+		if c.failed() {
+			return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
+		}
+	} else {
+		var err error
+		if extra, err = c.txKVs(tx); err != nil {
+			return nil, err
+		}
+		if err := c.prepareIdle(); err != nil {
+			return nil, err
+		}
+	}
+	n := int64(fetchSize)
+	if n == 0 {
+		n = DefaultFetchSize
+	} else if n < 0 {
+		n = -1
+	}
+	s := &Stream{c: c, qid: -1, fetchSize: n, inTx: c.inTx}
+	runReq, err := c.queueRun(s, query, params, extra)
+	if err != nil {
+		return nil, err
+	}
+	c.streams = append(c.streams, s)
+	if err := s.pull(n); err != nil {
+		return nil, err
+	}
+	if err := c.wait(runReq); err != nil {
+		if c.defunct == nil && s.pending != nil {
+			c.wait(s.pending) // the pipelined PULL's IGNORED (or FAILURE)
+		}
+		c.dropStream(s)
+		return nil, err
+	}
+	return s, nil
+}
+
+// Begin queues BEGIN; it is sent with the next request (normally Run), so a
+// transaction costs no extra round trip. A BEGIN failure surfaces from that request.
+func (c *Conn) Begin(ctx context.Context, tx TxConfig) error {
+	if c.inTx {
+		return fmt.Errorf("bolt: Begin inside a transaction: %w", ErrBusy)
+	}
+	if err := c.enter(ctx); err != nil {
+		return err
+	}
+	defer c.leave()
+	extra, err := c.txKVs(&tx)
+	if err != nil {
+		return err
+	}
+	if err := c.prepareIdle(); err != nil {
+		return err
+	}
+	if _, err := c.queueMsg(msgBegin, nil, func() error {
+		c.enc.StructHeader(sigBegin, 1)
+		return c.writeKVs(extra)
+	}); err != nil {
+		return err
+	}
+	c.inTx = true
+	return nil
+}
+
+// Commit commits the transaction. Open results are first read into memory.
+func (c *Conn) Commit(ctx context.Context) (CommitResult, error) {
+	if !c.inTx {
+		return CommitResult{}, fmt.Errorf("bolt: Commit without a transaction: %w", ErrBusy)
+	}
+	if err := c.enter(ctx); err != nil {
+		return CommitResult{}, err
+	}
+	defer c.leave()
+	for _, s := range slices.Clone(c.streams) {
+		if err := s.bufferAll(true); err != nil {
+			return CommitResult{}, err
+		}
+	}
+	if c.failed() {
+		return CommitResult{}, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
+	}
+	req, err := c.queueSimple(msgCommit)
+	if err != nil {
+		return CommitResult{}, err
+	}
+	if err := c.wait(req); err != nil {
+		return CommitResult{}, err
+	}
+	var r CommitResult
+	r.Bookmark, _ = req.meta["bookmark"].(string)
+	r.Database, _ = req.meta["db"].(string)
+	return r, nil
+}
+
+// Rollback rolls the transaction back. Unread records of open results are discarded.
+// A failed transaction is cleared with RESET instead.
+func (c *Conn) Rollback(ctx context.Context) error {
+	if !c.inTx {
+		return fmt.Errorf("bolt: Rollback without a transaction: %w", ErrBusy)
+	}
+	if err := c.enter(ctx); err != nil {
+		return err
+	}
+	defer c.leave()
+	for _, s := range slices.Clone(c.streams) {
+		if err := s.bufferAll(false); err != nil {
+			return err
+		}
+	}
+	if c.failed() {
+		req, err := c.queueReset()
+		if err != nil {
+			return err
+		}
+		return c.wait(req)
+	}
+	for _, s := range slices.Clone(c.streams) {
+		if s.hasMore && s.pending == nil && s.err == nil {
+			s.discarding = true
+			req, err := c.queuePullDiscard(msgDiscard, s, -1, s.qid)
+			if err != nil {
+				return err
+			}
+			s.pending = req
+		}
+	}
+	req, err := c.queueSimple(msgRollback)
+	if err != nil {
+		return err
+	}
+	return c.wait(req)
+}
+
+// Reset sends RESET: it aborts the running transaction and results, clears a failure
+// and returns the server to READY. Unread records of open results are lost.
+func (c *Conn) Reset(ctx context.Context) error {
+	if err := c.enter(ctx); err != nil {
+		return err
+	}
+	defer c.leave()
+	req, err := c.queueReset()
+	if err != nil {
+		return err
+	}
+	return c.wait(req)
+}
+
+// Route asks for the routing table of a database (ROUTE). It is not allowed inside a
+// transaction.
+func (c *Conn) Route(ctx context.Context, rr RouteRequest) (RoutingTable, error) {
+	if c.inTx {
+		return RoutingTable{}, fmt.Errorf("bolt: Route inside a transaction: %w", ErrBusy)
+	}
+	if err := c.enter(ctx); err != nil {
+		return RoutingTable{}, err
+	}
+	defer c.leave()
+	if err := c.prepareIdle(); err != nil {
+		return RoutingTable{}, err
+	}
+	routing := rr.Routing
+	if routing == nil {
+		routing = c.routing
+	}
+	if rr.ImpersonatedUser != "" && !c.version.Has(FeatureImpersonation) {
+		return RoutingTable{}, fmt.Errorf("bolt: impersonation needs Bolt 4.4+: %w", ErrUnsupported)
+	}
+	req, err := c.queueRoute(routing, rr.Bookmarks, rr.Database, rr.ImpersonatedUser)
+	if err != nil {
+		return RoutingTable{}, err
+	}
+	if err := c.wait(req); err != nil {
+		return RoutingTable{}, err
+	}
+	rt, err := parseRoutingTable(req.meta)
+	if err != nil {
+		return RoutingTable{}, c.fail("read", err)
+	}
+	return rt, nil
+}
+
+// parseRoutingTable reads ROUTE's SUCCESS {rt: {ttl, db, servers: [{addresses, role}]}}.
+func parseRoutingTable(meta map[string]any) (RoutingTable, error) {
+	var out RoutingTable
+	rt, ok := meta["rt"].(map[string]any)
+	if !ok {
+		return out, protocolErrorf("ROUTE SUCCESS without rt dictionary")
+	}
+	ttl, ok := rt["ttl"].(int64)
+	if !ok {
+		return out, protocolErrorf("ROUTE SUCCESS without integer rt.ttl")
+	}
+	out.TTL = time.Duration(ttl) * time.Second
+	out.Database, _ = rt["db"].(string)
+	servers, _ := rt["servers"].([]any)
+	for _, x := range servers {
+		e, ok := x.(map[string]any)
+		if !ok {
+			return out, protocolErrorf("ROUTE rt.servers entry is %T, not a dictionary", x)
+		}
+		addrs, _ := e["addresses"].([]any)
+		list := make([]string, 0, len(addrs))
+		for _, a := range addrs {
+			if s, ok := a.(string); ok {
+				list = append(list, s)
+			}
+		}
+		switch e["role"] {
+		case "ROUTE":
+			out.Routers = append(out.Routers, list...)
+		case "READ":
+			out.Readers = append(out.Readers, list...)
+		case "WRITE":
+			out.Writers = append(out.Writers, list...)
+		}
+	}
+	return out, nil
+}
+
+// Telemetry queues TELEMETRY(api) to go out with the next request. It does nothing
+// unless the version has TELEMETRY and the server asked for it (hint telemetry.enabled),
+// and nothing outside the READY state (in a transaction, with open results, failed).
+func (c *Conn) Telemetry(api int) {
+	if c.defunct != nil || !c.version.Has(FeatureTelemetry) || !c.hints.Telemetry ||
+		c.inTx || len(c.streams) > 0 || c.failure != nil {
+		return
+	}
+	c.queueTelemetry(api)
+}
+
+// ReAuth replaces the connection's credentials with LOGOFF + LOGON (Bolt 5.1+). It
+// returns an error wrapping ErrUnsupported on older versions and ErrBusy inside a
+// transaction.
+func (c *Conn) ReAuth(ctx context.Context, auth Auth) error {
+	if !c.version.Has(FeatureLogon) {
+		return fmt.Errorf("bolt: re-authentication needs Bolt 5.1+, connection speaks %s: %w", c.version, ErrUnsupported)
+	}
+	if c.inTx {
+		return fmt.Errorf("bolt: ReAuth inside a transaction: %w", ErrBusy)
+	}
+	if err := c.enter(ctx); err != nil {
+		return err
+	}
+	defer c.leave()
+	if err := c.prepareIdle(); err != nil {
+		return err
+	}
+	if _, err := c.queueSimple(msgLogoff); err != nil {
+		return err
+	}
+	if err := c.queueLogon(auth); err != nil {
+		return err
+	}
+	logon := c.queue[len(c.queue)-1]
+	if err := c.wait(logon); err != nil {
+		return err
+	}
+	c.auth = auth
+	return nil
+}
+
+// Auth returns the auth token the connection authenticated with.
+func (c *Conn) Auth() Auth { return c.auth }

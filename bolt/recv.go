@@ -1,0 +1,244 @@
+package bolt
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// errIgnored is the cause of an IGNORED reply without a preceding FAILURE.
+var errIgnored = errors.New("bolt: request ignored by the server")
+
+// IgnoredError is the error of a request the server answered with IGNORED because an
+// earlier request failed (Failure, when known) or a RESET interrupted it.
+type IgnoredError struct {
+	Request string
+	Failure error
+}
+
+// Error implements error.
+func (e *IgnoredError) Error() string {
+	if e.Failure != nil {
+		return fmt.Sprintf("bolt: %s ignored after an earlier failure: %v", e.Request, e.Failure)
+	}
+	return fmt.Sprintf("bolt: %s ignored by the server", e.Request)
+}
+
+// Unwrap returns the earlier failure so errors.As finds the *ServerError.
+func (e *IgnoredError) Unwrap() error {
+	if e.Failure != nil {
+		return e.Failure
+	}
+	return errIgnored
+}
+
+// wait flushes queued messages and reads until req has its summary. It returns req's
+// error (FAILURE/IGNORED) or the connection's error.
+func (c *Conn) wait(req *request) error {
+	if err := c.flush(); err != nil {
+		return err
+	}
+	for !req.done {
+		if _, err := c.receive(nil); err != nil {
+			return err
+		}
+	}
+	return req.err
+}
+
+// receive reads one message and applies it to the oldest outstanding request. A RECORD
+// for stream deliver is decoded and returned; RECORDs for other streams are buffered in
+// their stream (or dropped if it is being discarded).
+func (c *Conn) receive(deliver *Stream) ([]any, error) {
+	if len(c.queue) == 0 {
+		return nil, c.fail("read", protocolErrorf("receive with no request outstanding"))
+	}
+	msg, err := c.rd.readMessage()
+	if err != nil {
+		return nil, c.fail("read", err)
+	}
+	c.dec.Reset(msg)
+	tag, n, err := c.dec.StructHeader()
+	if err != nil {
+		return nil, c.fail("read", protocolErrorf("response is not a structure: %v", err))
+	}
+	head := c.queue[0]
+	switch {
+	case tag == sigRecord && n == 1:
+		if head.kind != msgPull || head.stream == nil {
+			return nil, c.fail("read", protocolErrorf("RECORD in reply to %s", head.kind))
+		}
+		s := head.stream
+		if s.discarding {
+			c.traceIn(msg)
+			return nil, nil
+		}
+		rec, err := c.decodeRecord()
+		if err != nil {
+			return nil, c.fail("read", err)
+		}
+		c.traceIn(msg)
+		if s == deliver {
+			return rec, nil
+		}
+		s.buf = append(s.buf, rec)
+		return nil, nil
+	case tag == sigSuccess && n == 1:
+		meta, err := c.dec.Map()
+		if err == nil && c.dec.Len() != 0 {
+			err = fmt.Errorf("%d bytes after the message", c.dec.Len())
+		}
+		if err != nil {
+			return nil, c.fail("read", protocolErrorf("bad SUCCESS: %v", err))
+		}
+		c.traceIn(msg)
+		c.pop()
+		head.done, head.meta = true, meta
+		return nil, c.onSuccess(head, meta)
+	case tag == sigFailure && n == 1:
+		meta, err := c.dec.Map()
+		if err != nil {
+			return nil, c.fail("read", protocolErrorf("bad FAILURE: %v", err))
+		}
+		c.traceIn(msg)
+		c.pop()
+		se := newServerError(meta, c.version.Has(FeatureGQLFailure))
+		head.done, head.err = true, se
+		c.onFailure(head, se)
+		return nil, nil
+	case tag == sigIgnored && n == 0:
+		c.traceIn(msg)
+		c.pop()
+		head.done, head.err = true, &IgnoredError{Request: head.kind.String(), Failure: c.failure}
+		if s := head.stream; s != nil && s.err == nil {
+			s.err = head.err
+			s.pending = nil
+			c.dropStream(s)
+		}
+		if head.kind == msgReset || head.kind == msgHello || head.kind == msgLogon {
+			return nil, c.fail("read", protocolErrorf("%s was ignored", head.kind))
+		}
+		return nil, nil
+	}
+	return nil, c.fail("read", protocolErrorf("unexpected message 0x%02X with %d fields in reply to %s", tag, n, head.kind))
+}
+
+func (c *Conn) pop() {
+	copy(c.queue, c.queue[1:])
+	c.queue[len(c.queue)-1] = nil
+	c.queue = c.queue[:len(c.queue)-1]
+}
+
+// decodeRecord decodes RECORD's field list.
+func (c *Conn) decodeRecord() ([]any, error) {
+	n, err := c.dec.ListHeader()
+	if err != nil {
+		return nil, protocolErrorf("bad RECORD: %v", err)
+	}
+	if n > c.dec.Len() {
+		return nil, protocolErrorf("bad RECORD: %d fields in %d bytes", n, c.dec.Len())
+	}
+	rec := make([]any, n)
+	for i := range rec {
+		if rec[i], err = c.dec.Value(); err != nil {
+			return nil, protocolErrorf("bad RECORD field %d: %v", i, err)
+		}
+	}
+	if c.dec.Len() != 0 {
+		return nil, protocolErrorf("bad RECORD: %d bytes after the field list", c.dec.Len())
+	}
+	return rec, nil
+}
+
+// onSuccess applies a SUCCESS to the connection's view of the server state.
+func (c *Conn) onSuccess(req *request, meta map[string]any) error {
+	switch req.kind {
+	case msgHello:
+		c.serverAgent, _ = meta["server"].(string)
+		c.connectionID, _ = meta["connection_id"].(string)
+		if h, ok := meta["hints"].(map[string]any); ok {
+			c.hints = parseHints(h)
+		}
+		if p, ok := meta["patch_bolt"].([]any); ok {
+			for _, x := range p {
+				if x == "utc" {
+					c.utcPatch = true
+				}
+			}
+			c.setFeatures()
+		}
+	case msgReset:
+		c.resetsQueued--
+		if c.resetsQueued <= 0 {
+			c.resetsQueued = 0
+			c.failure = nil
+		}
+	case msgRun:
+		s := req.stream
+		s.runMeta = meta
+		if f, ok := meta["fields"].([]any); ok {
+			s.keys = make([]string, len(f))
+			for i, k := range f {
+				s.keys[i], _ = k.(string)
+			}
+		}
+		if q, ok := meta["qid"].(int64); ok {
+			s.qid = q
+		}
+	case msgPull, msgDiscard:
+		s := req.stream
+		s.pending = nil
+		if hm, _ := meta["has_more"].(bool); hm {
+			s.hasMore = true
+			return nil
+		}
+		s.hasMore = false
+		s.done = true
+		s.finish(meta)
+		c.dropStream(s)
+	case msgCommit, msgRollback:
+		c.inTx = false
+	}
+	return nil
+}
+
+// onFailure applies a FAILURE: the server is now FAILED until RESET.
+func (c *Conn) onFailure(req *request, se *ServerError) {
+	c.failure = se
+	if s := req.stream; s != nil {
+		if s.err == nil {
+			s.err = se
+		}
+		s.pending = nil
+		c.dropStream(s)
+	}
+	switch req.kind {
+	case msgHello, msgLogon, msgReset, msgLogoff:
+		// The server closes the connection after these fail.
+		c.closeTransport()
+		c.defunct = &ConnectivityError{Address: c.addr, Op: req.kind.String(), Err: se}
+	case msgCommit, msgRollback:
+		c.inTx = false
+	}
+}
+
+// dropStream forgets s as an open server-side result.
+func (c *Conn) dropStream(s *Stream) {
+	for i, x := range c.streams {
+		if x == s {
+			c.streams = append(c.streams[:i], c.streams[i+1:]...)
+			return
+		}
+	}
+}
+
+// parseHints reads the HELLO hints.
+func parseHints(h map[string]any) Hints {
+	out := Hints{Raw: h}
+	if v, ok := h["connection.recv_timeout_seconds"].(int64); ok && v > 0 {
+		out.RecvTimeout = time.Duration(v) * time.Second
+	}
+	out.Telemetry, _ = h["telemetry.enabled"].(bool)
+	out.SSR, _ = h["ssr.enabled"].(bool)
+	return out
+}

@@ -1,0 +1,196 @@
+package bolt
+
+import (
+	"context"
+)
+
+// DefaultFetchSize is the number of records a PULL asks for when Run gets fetchSize 0.
+const DefaultFetchSize = 1000
+
+// Stream is the result of Run: keys, then records fetched in batches of the fetch size.
+// Like its Conn it is not safe for concurrent use.
+type Stream struct {
+	c         *Conn
+	keys      []string
+	qid       int64
+	fetchSize int64
+	inTx      bool
+
+	buf        [][]any  // records received ahead of Next (another request had to be sent)
+	pending    *request // PULL or DISCARD in flight
+	hasMore    bool     // the server holds more records
+	done       bool     // final summary received
+	discarding bool     // records of the pending PULL are dropped
+	err        error
+
+	runMeta map[string]any
+	summary Summary
+}
+
+// Keys returns the column names.
+func (s *Stream) Keys() []string { return s.keys }
+
+// QID returns the statement id inside an explicit transaction (-1 outside one).
+func (s *Stream) QID() int64 { return s.qid }
+
+// Err returns the error that ended the stream, if any.
+func (s *Stream) Err() error { return s.err }
+
+// finish builds the summary from RUN's and the final SUCCESS metadata.
+func (s *Stream) finish(meta map[string]any) {
+	m := make(map[string]any, len(s.runMeta)+len(meta))
+	for k, v := range s.runMeta {
+		m[k] = v
+	}
+	for k, v := range meta {
+		m[k] = v
+	}
+	delete(m, "has_more")
+	s.summary = Summary{Meta: m}
+}
+
+// Next returns the next record, or nil, nil after the last one. It sends the PULL for
+// the next batch itself. The returned slice belongs to the caller.
+func (s *Stream) Next(ctx context.Context) ([]any, error) {
+	if len(s.buf) > 0 {
+		r := s.buf[0]
+		s.buf[0] = nil
+		s.buf = s.buf[1:]
+		return r, nil
+	}
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.done {
+		return nil, nil
+	}
+	c := s.c
+	if err := c.enter(ctx); err != nil {
+		return nil, err
+	}
+	defer c.leave()
+	for {
+		if len(s.buf) > 0 {
+			r := s.buf[0]
+			s.buf[0] = nil
+			s.buf = s.buf[1:]
+			return r, nil
+		}
+		if s.err != nil {
+			return nil, s.err
+		}
+		if s.done {
+			return nil, nil
+		}
+		if s.pending == nil {
+			if !s.hasMore {
+				return nil, s.fail(ErrStreamClosed)
+			}
+			if err := s.pull(s.fetchSize); err != nil {
+				return nil, err
+			}
+		}
+		if err := c.flush(); err != nil {
+			return nil, err
+		}
+		rec, err := c.receive(s)
+		if err != nil {
+			return nil, err
+		}
+		if rec != nil {
+			return rec, nil
+		}
+	}
+}
+
+func (s *Stream) fail(err error) error {
+	if s.err == nil {
+		s.err = err
+	}
+	return s.err
+}
+
+// pull queues a PULL of n records for s.
+func (s *Stream) pull(n int64) error {
+	qid := int64(-1)
+	if s.inTx {
+		qid = s.qid
+	}
+	req, err := s.c.queuePullDiscard(msgPull, s, n, qid)
+	if err != nil {
+		return err
+	}
+	s.pending = req
+	return nil
+}
+
+// Consume discards the records not read yet and returns the summary. Records already
+// buffered are dropped too.
+func (s *Stream) Consume(ctx context.Context) (Summary, error) {
+	s.buf = nil
+	if s.err != nil {
+		return Summary{}, s.err
+	}
+	if s.done {
+		return s.summary, nil
+	}
+	c := s.c
+	if err := c.enter(ctx); err != nil {
+		return Summary{}, err
+	}
+	defer c.leave()
+	s.discarding = true
+	for !s.done {
+		if s.err != nil {
+			return Summary{}, s.err
+		}
+		if s.pending == nil {
+			if !s.hasMore {
+				return Summary{}, s.fail(ErrStreamClosed)
+			}
+			qid := int64(-1)
+			if s.inTx {
+				qid = s.qid
+			}
+			req, err := c.queuePullDiscard(msgDiscard, s, -1, qid)
+			if err != nil {
+				return Summary{}, err
+			}
+			s.pending = req
+		}
+		if err := c.wait(s.pending); err != nil && s.err == nil {
+			return Summary{}, err
+		}
+	}
+	s.buf = nil
+	if s.err != nil {
+		return Summary{}, s.err
+	}
+	return s.summary, nil
+}
+
+// Summary returns the summary once the stream has ended (ok = false before).
+func (s *Stream) Summary() (Summary, bool) { return s.summary, s.done }
+
+// bufferAll reads the rest of s into memory: the PULL in flight and, when all is set,
+// every remaining record (PULL n=-1).
+func (s *Stream) bufferAll(all bool) error {
+	c := s.c
+	for {
+		if s.err != nil || s.done {
+			return nil
+		}
+		if s.pending == nil {
+			if !all || !s.hasMore {
+				return nil
+			}
+			if err := s.pull(-1); err != nil {
+				return err
+			}
+		}
+		req := s.pending
+		if err := c.wait(req); err != nil && req.err != err {
+			return err // connection error; request failures stay in the stream
+		}
+	}
+}
