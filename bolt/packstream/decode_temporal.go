@@ -146,8 +146,29 @@ func (d *Decoder) dateTime(start int, tag byte, n int) (any, error) {
 	if tag == TagDateTimeZoneID {
 		return time.Unix(sec, ns).In(loc), nil
 	}
-	w := time.Unix(sec, ns).UTC() // legacy: wall clock in the zone
-	return time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc), nil
+	return legacyZoned(sec, ns, loc), nil
+}
+
+// legacyZoned resolves a legacy 'f' wall clock (seconds as if UTC) in loc. A wall
+// clock that occurs twice (end of daylight saving time) resolves to the earlier
+// instant, as the server's own Java time library does; one that does not occur
+// (start of daylight saving time) resolves as time.Date does.
+func legacyZoned(sec, ns int64, loc *time.Location) time.Time {
+	_, before := time.Unix(sec-86400, 0).In(loc).Zone()
+	_, after := time.Unix(sec+86400, 0).In(loc).Zone()
+	var best time.Time
+	found := false
+	for _, off := range [2]int{before, after} {
+		t := time.Unix(sec-int64(off), ns).In(loc)
+		if _, o := t.Zone(); o == off && (!found || t.Before(best)) {
+			best, found = t, true
+		}
+	}
+	if !found {
+		w := time.Unix(sec, ns).UTC()
+		best = time.Date(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc)
+	}
+	return best
 }
 
 func (d *Decoder) duration(start, n int) (any, error) {
