@@ -1,0 +1,300 @@
+package native
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"net"
+	"net/url"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/boltwire/neo4j/bolt"
+)
+
+// NewDriver creates a driver for uri with the given authentication (an
+// AuthToken such as BasicAuth(...), or an AuthTokenManager; nil means NoAuth)
+// and options. It does no I/O: connections are made when first needed.
+//
+// Supported URI schemes: bolt (one server), bolt+s (TLS, verified), bolt+ssc
+// (TLS, any certificate), and the routing schemes neo4j, neo4j+s and neo4j+ssc,
+// whose query string is the routing context. The port defaults to 7687.
+// An invalid URI or option is a *UsageError naming it.
+func NewDriver(uri string, auth AuthTokenManager, configurers ...func(*Config)) (Driver, error) {
+	t, err := parseURI(uri)
+	if err != nil {
+		return nil, err
+	}
+	cfg := DefaultConfig()
+	for _, f := range configurers {
+		if f != nil {
+			f(&cfg)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if auth == nil {
+		auth = NoAuth()
+	}
+	d := &driver{
+		target: t,
+		config: cfg,
+		auth:   auth,
+		pools:  map[string]*serverPool[*bconn]{},
+		execBM: NewBookmarkManager(BookmarkManagerConfig{}),
+	}
+	d.dialer = d.dialBolt
+	if cfg.BoltTrace != nil {
+		d.trace = newTraceWriter(cfg.BoltTrace)
+	}
+	d.router = newDirectRouter(t.address, cfg.AddressResolver)
+	return d, nil
+}
+
+// driver is the Driver implementation.
+type driver struct {
+	target *target
+	config Config
+	auth   AuthTokenManager
+	router router
+	execBM BookmarkManager
+	trace  func(outgoing bool, msg string)
+	// dialer makes a new connection; tests replace it.
+	dialer func(ctx context.Context, address string, auth AuthToken, trace func(bool, string)) (*bolt.Conn, error)
+
+	mu     sync.Mutex
+	pools  map[string]*serverPool[*bconn]
+	closed atomic.Bool
+}
+
+// bconn is a pooled Bolt connection plus the driver's bookkeeping.
+type bconn struct {
+	*bolt.Conn
+	token     AuthToken           // the token the connection authenticated with
+	pool      *serverPool[*bconn] // nil for unpooled (traced) connections
+	busy      atomic.Bool         // guards against concurrent use through results/transactions
+	staleAuth atomic.Bool         // AuthorizationExpired seen: re-authenticate before reuse
+}
+
+func (d *driver) poolFor(address string) (*serverPool[*bconn], error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed.Load() {
+		return nil, &UsageError{Message: "borrowing a connection", Err: ErrDriverClosed}
+	}
+	p, ok := d.pools[address]
+	if !ok {
+		cfg := poolConfig{
+			maxSize:         d.config.MaxConnectionPoolSize,
+			acquireTimeout:  d.config.ConnectionAcquisitionTimeout,
+			maxLifetime:     d.config.MaxConnectionLifetime,
+			livenessTimeout: d.config.ConnectionLivenessCheckTimeout,
+			resetTimeout:    resetOnReturnTimeout,
+		}
+		var self *serverPool[*bconn]
+		self = newServerPool(address, cfg, func(ctx context.Context) (*bconn, error) {
+			return d.newConn(ctx, address, self)
+		})
+		p = self
+		d.pools[address] = p
+	}
+	return p, nil
+}
+
+// resetOnReturnTimeout bounds the RESET of a connection returned mid-transaction.
+const resetOnReturnTimeout = 10 * time.Second
+
+// newConn dials a connection with the manager's current token.
+func (d *driver) newConn(ctx context.Context, address string, p *serverPool[*bconn]) (*bconn, error) {
+	tok, err := d.auth.GetAuthToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	bc := &bconn{pool: p}
+	c, err := d.dialer(ctx, address, tok, d.trace)
+	if tr := d.config.Tracer; tr != nil {
+		tr.Connect(ctx, ConnectEvent{Address: address, Duration: time.Since(start), Err: err})
+	}
+	if err != nil {
+		err = d.wrapErr(err, address)
+		if nerr := asNeo4j(err); nerr != nil {
+			if handled, _ := d.auth.HandleSecurityException(ctx, tok, nerr); handled {
+				nerr.authHandled = true
+			}
+		}
+		return nil, err
+	}
+	bc.Conn, bc.token = c, tok
+	return bc, nil
+}
+
+// dialWith dials an unpooled connection.
+func (d *driver) dialWith(ctx context.Context, address string, tok AuthToken, trace func(bool, string)) (*bolt.Conn, error) {
+	return d.dialer(ctx, address, tok, trace)
+}
+
+// dialBolt is the production dialer.
+func (d *driver) dialBolt(ctx context.Context, address string, tok AuthToken, trace func(bool, string)) (*bolt.Conn, error) {
+	cfg := bolt.DialConfig{
+		Address:        address,
+		ConnectTimeout: d.config.SocketConnectTimeout,
+		UserAgent:      d.config.UserAgent,
+		Auth:           bolt.Auth(tok.Map()),
+		Notifications:  notificationConfig(d.config.NotificationsMinSeverity, d.config.NotificationsDisabledClassifications),
+		Trace:          trace,
+	}
+	if cfg.ConnectTimeout < 0 {
+		cfg.ConnectTimeout = 0
+	}
+	if !d.config.SocketKeepalive {
+		cfg.KeepAlive = -1
+	}
+	if d.target.routing {
+		cfg.RoutingContext = d.target.routingContext
+	}
+	if d.target.encrypted {
+		cfg.TLS = d.tlsConfig(address)
+	}
+	return bolt.Dial(ctx, cfg)
+}
+
+func (d *driver) tlsConfig(address string) *tls.Config {
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		host = address
+	}
+	var c *tls.Config
+	if d.config.TlsConfig != nil {
+		c = d.config.TlsConfig.Clone()
+	} else {
+		c = &tls.Config{}
+	}
+	c.ServerName = host
+	c.InsecureSkipVerify = d.target.skipVerify
+	if d.config.RootCAs != nil {
+		c.RootCAs = d.config.RootCAs
+	}
+	if c.MinVersion < tls.VersionTLS12 {
+		c.MinVersion = tls.VersionTLS12
+	}
+	return c
+}
+
+func notificationConfig(min NotificationMinSeverityLevel, disabled []NotificationClassification) bolt.NotificationConfig {
+	n := bolt.NotificationConfig{MinimumSeverity: string(min)}
+	if disabled != nil {
+		n.DisabledClassifications = make([]string, len(disabled))
+		for i, c := range disabled {
+			n.DisabledClassifications[i] = string(c)
+		}
+	}
+	return n
+}
+
+// newTraceWriter adapts an io.Writer to bolt's trace hook, serialising writes.
+func newTraceWriter(w io.Writer) func(bool, string) {
+	var mu sync.Mutex
+	return func(outgoing bool, msg string) {
+		prefix := "S: "
+		if outgoing {
+			prefix = "C: "
+		}
+		mu.Lock()
+		io.WriteString(w, prefix+msg+"\n")
+		mu.Unlock()
+	}
+}
+
+func (d *driver) NewSession(_ context.Context, config SessionConfig) Session {
+	return newSession(d, config)
+}
+
+func (d *driver) VerifyConnectivity(ctx context.Context) error {
+	_, err := d.GetServerInfo(ctx)
+	return err
+}
+
+func (d *driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
+	s := newSession(d, SessionConfig{AccessMode: AccessModeRead})
+	defer s.Close(context.WithoutCancel(ctx))
+	bc, err := s.acquire(ctx, AccessModeRead)
+	if err != nil {
+		return nil, err
+	}
+	info := serverInfoOf(bc.Conn)
+	s.releaseConn(bc, nil)
+	return info, nil
+}
+
+func (d *driver) VerifyAuthentication(ctx context.Context, auth *AuthToken) error {
+	if d.closed.Load() {
+		return &UsageError{Message: "VerifyAuthentication", Err: ErrDriverClosed}
+	}
+	tok := AuthToken{}
+	if auth != nil {
+		tok = *auth
+	} else {
+		var err error
+		if tok, err = d.auth.GetAuthToken(ctx); err != nil {
+			return err
+		}
+	}
+	addrs, err := d.router.addresses(ctx, routeRequest{mode: AccessModeRead})
+	if err != nil {
+		return err
+	}
+	var last error
+	for _, a := range addrs {
+		c, err := d.dialer(ctx, a, tok, d.trace)
+		if err == nil {
+			c.Close()
+			return nil
+		}
+		last = d.wrapErr(err, a)
+		if IsNeo4jError(last) || ctx.Err() != nil {
+			return last
+		}
+	}
+	return last
+}
+
+func (d *driver) IsEncrypted() bool { return d.target.encrypted }
+
+func (d *driver) Target() url.URL { return d.target.url }
+
+func (d *driver) ExecuteQueryBookmarkManager() BookmarkManager { return d.execBM }
+
+func (d *driver) Stats() []PoolStats {
+	d.mu.Lock()
+	pools := make([]*serverPool[*bconn], 0, len(d.pools))
+	for _, p := range d.pools {
+		pools = append(pools, p)
+	}
+	d.mu.Unlock()
+	out := make([]PoolStats, 0, len(pools))
+	for _, p := range pools {
+		out = append(out, p.stats())
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Address < out[j].Address })
+	return out
+}
+
+func (d *driver) Close(context.Context) error {
+	d.mu.Lock()
+	if d.closed.Swap(true) {
+		d.mu.Unlock()
+		return nil
+	}
+	pools := d.pools
+	d.pools = map[string]*serverPool[*bconn]{}
+	d.mu.Unlock()
+	for _, p := range pools {
+		p.close()
+	}
+	d.router.close()
+	return nil
+}

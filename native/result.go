@@ -1,0 +1,298 @@
+package native
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/boltwire/neo4j/bolt"
+)
+
+// result implements Result over a bolt.Stream.
+type result struct {
+	s      *session
+	bc     *bconn
+	stream *bolt.Stream
+	tx     *transaction // nil for auto-commit results
+	keys   []string
+	query  string
+	params map[string]any
+	start  time.Time
+
+	buf       [][]any // records read ahead (Peek, buffering)
+	cur       []any   // current record's values
+	curRec    *Record // lazily built from cur
+	err       error
+	summary   *resultSummary
+	finished  bool  // stream ended: summary or error received, or closed
+	consumed  bool  // Consume called: remaining records were discarded
+	closedErr error // set when the transaction ended under an unfinished result
+
+	// onEnd runs once when the stream ends (auto-commit: bookmark, release).
+	onEnd func(ctx context.Context, bookmark string, err error)
+}
+
+func newResult(s *session, bc *bconn, stream *bolt.Stream, query string, params map[string]any, start time.Time) *result {
+	return &result{s: s, bc: bc, stream: stream, keys: stream.Keys(), query: query, params: params, start: start}
+}
+
+func (r *result) Keys() ([]string, error) { return r.keys, nil }
+
+// lock guards the connection (shared with the transaction and other results).
+func (r *result) lock(op string) error {
+	if !r.bc.busy.CompareAndSwap(false, true) {
+		return usageErrorf("%s: result's connection is being used by another goroutine (results are not safe for concurrent use)", op)
+	}
+	return nil
+}
+
+func (r *result) unlock() { r.bc.busy.Store(false) }
+
+// readOne reads one record from the stream (lock held). ok is false at the end
+// or on error (r.err set).
+func (r *result) readOne(ctx context.Context) ([]any, bool) {
+	if r.finished {
+		return nil, false
+	}
+	rec, err := r.stream.Next(ctx)
+	if err != nil {
+		r.end(ctx, nil, err)
+		return nil, false
+	}
+	if rec == nil {
+		sum, _ := r.stream.Summary()
+		r.end(ctx, sum.Meta, nil)
+		return nil, false
+	}
+	return rec, true
+}
+
+// end records the end of the stream and runs the end hooks.
+func (r *result) end(ctx context.Context, meta map[string]any, err error) {
+	if r.finished {
+		return
+	}
+	r.finished = true
+	bookmark := ""
+	if err != nil {
+		r.err = convertErr(err, r.bc.Address())
+	} else {
+		r.summary = newSummary(meta, r.query, r.params, serverInfoOf(r.bc.Conn))
+		bookmark = r.summary.bookmark
+	}
+	if tr := r.s.d.config.Tracer; tr != nil {
+		ev := QueryEndEvent{Query: r.query, Duration: time.Since(r.start), Err: r.err}
+		if r.summary != nil {
+			ev.Summary = r.summary
+		}
+		tr.QueryEnd(ctx, ev)
+	}
+	if r.tx != nil && r.err != nil {
+		r.s.noteError(ctx, r.bc, r.err)
+	}
+	if r.onEnd != nil {
+		f := r.onEnd
+		r.onEnd = nil
+		f(ctx, bookmark, r.err)
+	}
+}
+
+// fetch returns the next record, from the read-ahead buffer or the stream.
+func (r *result) fetch(ctx context.Context) ([]any, bool) {
+	if len(r.buf) > 0 {
+		rec := r.buf[0]
+		r.buf[0] = nil
+		r.buf = r.buf[1:]
+		return rec, true
+	}
+	if r.finished || r.closedErr != nil || r.consumed {
+		return nil, false
+	}
+	if err := r.lock("Result.Next"); err != nil {
+		r.err = err
+		return nil, false
+	}
+	defer r.unlock()
+	return r.readOne(ctx)
+}
+
+func (r *result) Next(ctx context.Context) bool {
+	rec, ok := r.fetch(ctx)
+	r.cur, r.curRec = rec, nil
+	return ok
+}
+
+func (r *result) NextRecord(ctx context.Context, out **Record) bool {
+	ok := r.Next(ctx)
+	if out != nil {
+		*out = r.Record()
+	}
+	return ok
+}
+
+func (r *result) Peek(ctx context.Context) bool {
+	var rec *Record
+	return r.PeekRecord(ctx, &rec)
+}
+
+func (r *result) PeekRecord(ctx context.Context, out **Record) bool {
+	if len(r.buf) == 0 {
+		rec, ok := r.fetch(ctx)
+		if !ok {
+			if out != nil {
+				*out = nil
+			}
+			return false
+		}
+		r.buf = append(r.buf, rec)
+	}
+	if out != nil {
+		*out = &Record{Keys: r.keys, Values: r.buf[0]}
+	}
+	return true
+}
+
+func (r *result) Record() *Record {
+	if r.cur == nil {
+		return nil
+	}
+	if r.curRec == nil {
+		r.curRec = &Record{Keys: r.keys, Values: r.cur}
+	}
+	return r.curRec
+}
+
+func (r *result) Scan(dest ...any) error {
+	if r.cur == nil {
+		return usageErrorf("Result.Scan: no current record (call Next first)")
+	}
+	if len(dest) > len(r.cur) {
+		return usageErrorf("Result.Scan: %d destinations for %d columns", len(dest), len(r.cur))
+	}
+	for i, d := range dest {
+		if d == nil {
+			continue
+		}
+		if err := assignValue(d, r.cur[i]); err != nil {
+			return fmt.Errorf("Result.Scan: column %d (%q): %w", i, r.keys[i], err)
+		}
+	}
+	return nil
+}
+
+func (r *result) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.closedErr
+}
+
+func (r *result) Records(ctx context.Context) iter.Seq2[*Record, error] {
+	return func(yield func(*Record, error) bool) {
+		for r.Next(ctx) {
+			if !yield(r.Record(), nil) {
+				return
+			}
+		}
+		if err := r.Err(); err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
+func (r *result) Collect(ctx context.Context) ([]*Record, error) {
+	var out []*Record
+	for r.Next(ctx) {
+		out = append(out, r.Record())
+	}
+	return out, r.Err()
+}
+
+func (r *result) Single(ctx context.Context) (*Record, error) {
+	if !r.Next(ctx) {
+		if err := r.Err(); err != nil {
+			return nil, err
+		}
+		return nil, usageErrorf("Result.Single: result contains no records")
+	}
+	rec := r.Record()
+	if r.Peek(ctx) {
+		r.consume(ctx)
+		return nil, usageErrorf("Result.Single: result contains more than one record")
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+func (r *result) Consume(ctx context.Context) (ResultSummary, error) {
+	s, err := r.consume(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// consume discards the rest and returns the summary.
+func (r *result) consume(ctx context.Context) (*resultSummary, error) {
+	r.buf, r.cur, r.curRec = nil, nil, nil
+	r.consumed = true
+	if !r.finished && r.closedErr == nil {
+		if err := r.lock("Result.Consume"); err != nil {
+			return nil, err
+		}
+		sum, err := r.stream.Consume(ctx)
+		r.end(ctx, sum.Meta, err)
+		r.unlock()
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	if r.closedErr != nil {
+		return nil, r.closedErr
+	}
+	return r.summary, nil
+}
+
+func (r *result) IsOpen() bool {
+	return !r.consumed && r.err == nil && r.closedErr == nil && (!r.finished || len(r.buf) > 0)
+}
+
+// bufferRest reads the remaining records into memory (so the connection can
+// serve other work) and returns the stream's error, if any.
+func (r *result) bufferRest(ctx context.Context) error {
+	if r.finished || r.closedErr != nil || r.consumed {
+		return r.err
+	}
+	if err := r.lock("buffering a result"); err != nil {
+		return err
+	}
+	defer r.unlock()
+	return r.bufferRestLocked(ctx)
+}
+
+// bufferRestLocked is bufferRest with the connection lock held.
+func (r *result) bufferRestLocked(ctx context.Context) error {
+	if r.consumed || r.closedErr != nil {
+		return r.err
+	}
+	for {
+		rec, ok := r.readOne(ctx)
+		if !ok {
+			return r.err
+		}
+		r.buf = append(r.buf, rec)
+	}
+}
+
+// closeWith ends an unfinished result because its transaction ended.
+func (r *result) closeWith(err error) {
+	if r.finished {
+		return
+	}
+	r.finished = true
+	r.buf = nil
+	r.closedErr = err
+}

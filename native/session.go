@@ -1,0 +1,423 @@
+package native
+
+import (
+	"context"
+	"reflect"
+	"sync/atomic"
+	"time"
+
+	"github.com/boltwire/neo4j/bolt"
+)
+
+// Telemetry API kinds (sent to Bolt 5.4+ servers unless disabled).
+const (
+	telemetryManaged      = bolt.TelemetryManagedTx
+	telemetryExplicit     = bolt.TelemetryExplicitTx
+	telemetryAutoCommit   = bolt.TelemetryAutoCommit
+	telemetryExecuteQuery = bolt.TelemetryExecuteQuery
+	telemetryDefault      = -1
+)
+
+// session is the Session implementation. It is not goroutine-safe; busy
+// detects concurrent calls and turns them into usage errors.
+type session struct {
+	d            *driver
+	cfg          SessionConfig
+	fetchSize    int
+	trace        func(bool, string) // session-level Bolt trace, nil if none
+	telemetryAPI int                // overrides the managed-tx kind (ExecuteQuery)
+
+	busy          atomic.Bool
+	closed        bool
+	lastBookmarks Bookmarks
+	tx            *transaction // open explicit or managed transaction
+	autoResult    *result      // open auto-commit result
+}
+
+func newSession(d *driver, cfg SessionConfig) *session {
+	s := &session{d: d, cfg: cfg, telemetryAPI: telemetryDefault}
+	s.cfg.Bookmarks = CombineBookmarks(cfg.Bookmarks)
+	s.lastBookmarks = s.cfg.Bookmarks
+	s.fetchSize = cfg.FetchSize
+	if s.fetchSize == FetchDefault {
+		s.fetchSize = d.config.FetchSize
+	}
+	if s.fetchSize == FetchDefault {
+		s.fetchSize = DefaultFetchSize
+	}
+	if cfg.BoltTrace != nil {
+		s.trace = newTraceWriter(cfg.BoltTrace)
+	}
+	return s
+}
+
+// enter starts a session call; it fails on concurrent use or a closed session.
+func (s *session) enter(op string) error {
+	if !s.busy.CompareAndSwap(false, true) {
+		return usageErrorf("%s: session is being used by another goroutine (sessions are not safe for concurrent use)", op)
+	}
+	if s.closed {
+		s.busy.Store(false)
+		return &UsageError{Message: op, Err: ErrSessionClosed}
+	}
+	if s.d.closed.Load() {
+		s.busy.Store(false)
+		return &UsageError{Message: op, Err: ErrDriverClosed}
+	}
+	if err := s.cfg.validate(); err != nil {
+		s.busy.Store(false)
+		return err
+	}
+	return nil
+}
+
+func (s *session) leave() { s.busy.Store(false) }
+
+func (s *session) LastBookmarks() Bookmarks {
+	return append(Bookmarks(nil), s.lastBookmarks...)
+}
+
+// txBookmarks returns the bookmarks a new transaction waits for.
+func (s *session) txBookmarks(ctx context.Context) (Bookmarks, error) {
+	b := s.lastBookmarks
+	if bm := s.cfg.BookmarkManager; bm != nil {
+		mb, err := bm.GetBookmarks(ctx)
+		if err != nil {
+			return nil, err
+		}
+		b = CombineBookmarks(b, mb)
+	}
+	return b, nil
+}
+
+// updateBookmarks records the bookmark of a committed transaction.
+func (s *session) updateBookmarks(ctx context.Context, used Bookmarks, bookmark string) {
+	if bookmark == "" {
+		return
+	}
+	s.lastBookmarks = Bookmarks{bookmark}
+	if bm := s.cfg.BookmarkManager; bm != nil {
+		if err := bm.UpdateBookmarks(ctx, used, s.lastBookmarks); err != nil && s.d.config.Logger != nil {
+			s.d.config.Logger.Warn("bookmark manager update failed", "error", err)
+		}
+	}
+}
+
+// boltTx builds the BEGIN / auto-commit RUN options.
+func (s *session) boltTx(mode AccessMode, bookmarks Bookmarks, tc TransactionConfig) bolt.TxConfig {
+	bt := bolt.TxConfig{
+		Database:         s.cfg.DatabaseName,
+		ImpersonatedUser: s.cfg.ImpersonatedUser,
+		Bookmarks:        bookmarks,
+		Metadata:         tc.Metadata,
+	}
+	if mode == AccessModeRead {
+		bt.Mode = bolt.Read
+	}
+	if ms, ok := tc.timeoutMillis(); ok {
+		bt.Timeout, bt.TimeoutSet = time.Duration(ms)*time.Millisecond, true
+	}
+	if s.cfg.NotificationsMinSeverity != NotificationDefaultLevel || s.cfg.NotificationsDisabledClassifications != nil {
+		n := notificationConfig(s.cfg.NotificationsMinSeverity, s.cfg.NotificationsDisabledClassifications)
+		bt.Notifications = &n
+	}
+	return bt
+}
+
+// acquire borrows a connection for mode, authenticated with the session's (or
+// the driver's current) token.
+func (s *session) acquire(ctx context.Context, mode AccessMode) (*bconn, error) {
+	d := s.d
+	if d.closed.Load() {
+		return nil, &UsageError{Message: "borrowing a connection", Err: ErrDriverClosed}
+	}
+	bms := s.lastBookmarks
+	addrs, err := d.router.addresses(ctx, routeRequest{mode: mode, database: s.cfg.DatabaseName,
+		impersonatedUser: s.cfg.ImpersonatedUser, bookmarks: bms})
+	if err != nil {
+		return nil, convertErr(err, "")
+	}
+	var last error
+	for _, addr := range addrs {
+		bc, err := s.acquireFrom(ctx, addr)
+		if err == nil {
+			return bc, nil
+		}
+		last = err
+		if !IsConnectivityError(err) || ctx.Err() != nil {
+			return nil, err
+		}
+		d.router.forgetServer(addr)
+	}
+	return nil, last
+}
+
+func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) {
+	d := s.d
+	if s.trace != nil { // traced sessions use a dedicated, unpooled connection
+		tok, err := s.token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		trace := s.trace
+		if d.trace != nil {
+			dt := d.trace
+			trace = func(out bool, msg string) { dt(out, msg); s.trace(out, msg) }
+		}
+		c, err := d.dialWith(ctx, addr, tok, trace)
+		if err != nil {
+			return nil, convertErr(err, addr)
+		}
+		return &bconn{Conn: c, token: tok}, nil
+	}
+	pool, err := d.poolFor(addr)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		bc, waited, err := pool.borrow(ctx)
+		if tr := d.config.Tracer; tr != nil {
+			tr.PoolAcquire(ctx, PoolEvent{Address: addr, Wait: waited, Err: err})
+		}
+		if err != nil {
+			return nil, convertErr(err, addr)
+		}
+		tok, err := s.token(ctx)
+		if err != nil {
+			pool.release(bc, false)
+			return nil, err
+		}
+		if !bc.staleAuth.Load() && reflect.DeepEqual(map[string]any(bc.Auth()), tok.Map()) {
+			return bc, nil
+		}
+		err = bc.ReAuth(ctx, bolt.Auth(tok.Map()))
+		if err == nil {
+			bc.token = tok
+			bc.staleAuth.Store(false)
+			return bc, nil
+		}
+		err = convertErr(err, addr)
+		if IsUsageError(err) && s.cfg.Auth != nil {
+			pool.release(bc, false)
+			return nil, &UsageError{Message: "session auth (SessionConfig.Auth) needs Bolt 5.1+ on the server", Err: err}
+		}
+		// Cannot re-authenticate (old protocol) or re-auth failed: drop the
+		// connection; a new one is dialled with the current token.
+		bc.Close()
+		pool.release(bc, false)
+		if IsNeo4jError(err) || attempt >= 2 || ctx.Err() != nil {
+			return nil, err
+		}
+	}
+}
+
+// token returns the token the session's connections must carry.
+func (s *session) token(ctx context.Context) (AuthToken, error) {
+	if s.cfg.Auth != nil {
+		return *s.cfg.Auth, nil
+	}
+	return s.d.auth.GetAuthToken(ctx)
+}
+
+// releaseConn gives a connection back after a transaction; err is the error
+// the transaction ended with (nil if none), used to decide about purging.
+func (s *session) releaseConn(bc *bconn, err error) {
+	if bc == nil {
+		return
+	}
+	if bc.pool == nil {
+		bc.Close()
+		return
+	}
+	purge := false
+	if err != nil && IsConnectivityError(err) && !isContextErr(err) {
+		purge = true
+	}
+	bc.pool.release(bc, purge)
+	if tr := s.d.config.Tracer; tr != nil {
+		tr.PoolRelease(context.Background(), PoolEvent{Address: bc.Address(), Err: err})
+	}
+}
+
+// noteError reacts to an error met on bc: routing and auth bookkeeping.
+func (s *session) noteError(ctx context.Context, bc *bconn, err error) {
+	nerr := asNeo4j(err)
+	if nerr == nil {
+		if IsConnectivityError(err) && !isContextErr(err) && bc != nil {
+			s.d.router.forgetServer(bc.Address())
+		}
+		return
+	}
+	switch nerr.Code {
+	case "Neo.ClientError.Cluster.NotALeader", "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase":
+		if bc != nil {
+			s.d.router.forgetWriter(bc.Address(), s.cfg.DatabaseName)
+		}
+	case codeAuthorizationExpired:
+		if bc != nil {
+			bc.staleAuth.Store(true)
+			if bc.pool != nil {
+				bc.pool.purgeIdle()
+			}
+		}
+	}
+	if isSecurityError(nerr) && s.cfg.Auth == nil && bc != nil {
+		if handled, _ := s.d.auth.HandleSecurityException(ctx, bc.token, nerr); handled {
+			nerr.authHandled = true
+		}
+	}
+}
+
+// telemetry queues the TELEMETRY message for api unless disabled.
+func (s *session) telemetry(bc *bconn, api int) {
+	if s.d.config.TelemetryDisabled {
+		return
+	}
+	if api == telemetryManaged && s.telemetryAPI != telemetryDefault {
+		api = s.telemetryAPI
+	}
+	bc.Telemetry(api)
+}
+
+// finishAutoResult buffers an unconsumed auto-commit result so its connection
+// can be released before new work starts.
+func (s *session) finishAutoResult(ctx context.Context) error {
+	r := s.autoResult
+	if r == nil {
+		return nil
+	}
+	s.autoResult = nil
+	return r.bufferRest(ctx)
+}
+
+func (s *session) Run(ctx context.Context, query string, params map[string]any, configurers ...func(*TransactionConfig)) (Result, error) {
+	if err := s.enter("Session.Run"); err != nil {
+		return nil, err
+	}
+	defer s.leave()
+	if s.tx != nil {
+		return nil, usageErrorf("Session.Run: the session has an open transaction; run the query in it or close it first")
+	}
+	s.finishAutoResult(ctx) // its own error stays with that result
+	tc, err := buildTxConfig(configurers)
+	if err != nil {
+		return nil, err
+	}
+	np, err := normalizeParams(params)
+	if err != nil {
+		return nil, err
+	}
+	bms, err := s.txBookmarks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bc, err := s.acquire(ctx, s.cfg.AccessMode)
+	if err != nil {
+		return nil, err
+	}
+	s.telemetry(bc, telemetryAutoCommit)
+	btx := s.boltTx(s.cfg.AccessMode, bms, tc)
+	start := time.Now()
+	if tr := s.d.config.Tracer; tr != nil {
+		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: s.cfg.DatabaseName, AccessMode: s.cfg.AccessMode, AutoCommit: true})
+	}
+	stream, err := bc.Run(ctx, query, np, &btx, s.fetchSize)
+	if err != nil {
+		err = convertErr(err, bc.Address())
+		s.noteError(ctx, bc, err)
+		if tr := s.d.config.Tracer; tr != nil {
+			tr.QueryEnd(ctx, QueryEndEvent{Query: query, Duration: time.Since(start), Err: err})
+		}
+		s.releaseConn(bc, err)
+		return nil, err
+	}
+	r := newResult(s, bc, stream, query, np, start)
+	r.onEnd = func(ctx context.Context, bookmark string, err error) {
+		if err == nil {
+			s.updateBookmarks(ctx, bms, bookmark)
+		} else {
+			s.noteError(ctx, bc, err)
+		}
+		if s.autoResult == r {
+			s.autoResult = nil
+		}
+		s.releaseConn(bc, err)
+	}
+	s.autoResult = r
+	return r, nil
+}
+
+func (s *session) BeginTransaction(ctx context.Context, configurers ...func(*TransactionConfig)) (ExplicitTransaction, error) {
+	if err := s.enter("Session.BeginTransaction"); err != nil {
+		return nil, err
+	}
+	defer s.leave()
+	if s.tx != nil {
+		return nil, usageErrorf("Session.BeginTransaction: the session already has an open transaction")
+	}
+	s.finishAutoResult(ctx)
+	tc, err := buildTxConfig(configurers)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := s.begin(ctx, s.cfg.AccessMode, tc, telemetryExplicit, false)
+	if err != nil {
+		return nil, err
+	}
+	return tx, nil
+}
+
+// begin borrows a connection and queues BEGIN (sent with the first request).
+func (s *session) begin(ctx context.Context, mode AccessMode, tc TransactionConfig, api int, managed bool) (*transaction, error) {
+	bms, err := s.txBookmarks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	bc, err := s.acquire(ctx, mode)
+	if err != nil {
+		return nil, err
+	}
+	s.telemetry(bc, api)
+	if err := bc.Begin(ctx, s.boltTx(mode, bms, tc)); err != nil {
+		err = convertErr(err, bc.Address())
+		s.releaseConn(bc, err)
+		return nil, err
+	}
+	tx := &transaction{s: s, bc: bc, bookmarks: bms, mode: mode, managed: managed}
+	s.tx = tx
+	if tr := s.d.config.Tracer; tr != nil {
+		tr.TxBegin(ctx, TxEvent{Database: s.cfg.DatabaseName, AccessMode: mode, Managed: managed})
+	}
+	return tx, nil
+}
+
+func (s *session) ExecuteRead(ctx context.Context, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
+	return s.executeManaged(ctx, "Session.ExecuteRead", AccessModeRead, work, configurers)
+}
+
+func (s *session) ExecuteWrite(ctx context.Context, work ManagedTransactionWork, configurers ...func(*TransactionConfig)) (any, error) {
+	return s.executeManaged(ctx, "Session.ExecuteWrite", AccessModeWrite, work, configurers)
+}
+
+func (s *session) Close(ctx context.Context) error {
+	if !s.busy.CompareAndSwap(false, true) {
+		return usageErrorf("Session.Close: session is being used by another goroutine (sessions are not safe for concurrent use)")
+	}
+	defer s.leave()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	var err error
+	if tx := s.tx; tx != nil {
+		err = tx.rollback(ctx)
+	}
+	if r := s.autoResult; r != nil {
+		s.autoResult = nil
+		hadErr := r.err != nil
+		if _, cerr := r.consume(ctx); cerr != nil && err == nil && !hadErr {
+			err = cerr // a failure the caller has not seen yet
+		}
+	}
+	return err
+}

@@ -1,0 +1,119 @@
+package native
+
+import (
+	"context"
+	"time"
+)
+
+// Tracer observes the driver: queries, transactions, retries, the pool and
+// new connections. Set it in Config.Tracer; a nil Tracer costs nothing. Methods
+// are called synchronously on the calling goroutine and must be fast and safe
+// for concurrent use. Embed NopTracer to implement only some methods.
+type Tracer interface {
+	// QueryStart is called before a query is sent.
+	QueryStart(ctx context.Context, e QueryStartEvent)
+	// QueryEnd is called when a query's result is consumed or failed.
+	QueryEnd(ctx context.Context, e QueryEndEvent)
+	// TxBegin is called when an explicit or managed transaction starts.
+	TxBegin(ctx context.Context, e TxEvent)
+	// TxCommit is called after a COMMIT (Err says whether it succeeded).
+	TxCommit(ctx context.Context, e TxEvent)
+	// TxRollback is called after a ROLLBACK.
+	TxRollback(ctx context.Context, e TxEvent)
+	// Retry is called before a managed transaction is retried.
+	Retry(ctx context.Context, e RetryEvent)
+	// PoolAcquire is called after a connection borrow (Err set on failure).
+	PoolAcquire(ctx context.Context, e PoolEvent)
+	// PoolRelease is called when a connection goes back to the pool.
+	PoolRelease(ctx context.Context, e PoolEvent)
+	// Connect is called after a new connection was dialled (Err set on failure).
+	Connect(ctx context.Context, e ConnectEvent)
+}
+
+// QueryStartEvent describes a query about to be sent.
+type QueryStartEvent struct {
+	Query      string
+	Parameters map[string]any
+	Database   string
+	AccessMode AccessMode
+	AutoCommit bool
+}
+
+// QueryEndEvent describes a finished query.
+type QueryEndEvent struct {
+	Query    string
+	Duration time.Duration
+	Summary  ResultSummary // nil if the query failed
+	Err      error
+}
+
+// TxEvent describes a transaction step.
+type TxEvent struct {
+	Database   string
+	AccessMode AccessMode
+	Managed    bool
+	Err        error
+}
+
+// RetryEvent describes a retry of a managed transaction.
+type RetryEvent struct {
+	Attempt int           // the attempt that failed, from 1
+	Err     error         // its error
+	Delay   time.Duration // the wait before the next attempt
+}
+
+// PoolEvent describes a borrow or a return.
+type PoolEvent struct {
+	Address string
+	Wait    time.Duration // time spent waiting (borrow only)
+	Err     error
+}
+
+// ConnectEvent describes a dial.
+type ConnectEvent struct {
+	Address  string
+	Duration time.Duration
+	Err      error
+}
+
+// NopTracer implements Tracer with methods that do nothing; embed it.
+type NopTracer struct{}
+
+// QueryStart does nothing.
+func (NopTracer) QueryStart(context.Context, QueryStartEvent) {}
+
+// QueryEnd does nothing.
+func (NopTracer) QueryEnd(context.Context, QueryEndEvent) {}
+
+// TxBegin does nothing.
+func (NopTracer) TxBegin(context.Context, TxEvent) {}
+
+// TxCommit does nothing.
+func (NopTracer) TxCommit(context.Context, TxEvent) {}
+
+// TxRollback does nothing.
+func (NopTracer) TxRollback(context.Context, TxEvent) {}
+
+// Retry does nothing.
+func (NopTracer) Retry(context.Context, RetryEvent) {}
+
+// PoolAcquire does nothing.
+func (NopTracer) PoolAcquire(context.Context, PoolEvent) {}
+
+// PoolRelease does nothing.
+func (NopTracer) PoolRelease(context.Context, PoolEvent) {}
+
+// Connect does nothing.
+func (NopTracer) Connect(context.Context, ConnectEvent) {}
+
+// PoolStats is a snapshot of one server's pool.
+type PoolStats struct {
+	Address  string        // host:port
+	Idle     int           // idle connections
+	InUse    int           // borrowed connections
+	Waiting  int           // borrowers waiting now
+	WaitTime time.Duration // total time borrowers spent waiting
+	Waits    uint64        // number of borrows that had to wait
+	Created  uint64        // connections dialled successfully
+	Closed   uint64        // connections closed
+}

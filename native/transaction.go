@@ -1,0 +1,200 @@
+package native
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/boltwire/neo4j/bolt"
+)
+
+type txState uint8
+
+const (
+	txOpen txState = iota
+	txCommitted
+	txRolledBack
+	txFailed // commit failed or connection lost
+)
+
+// transaction implements ExplicitTransaction (and, wrapped in managedTx,
+// ManagedTransaction). Its connection is held from BEGIN to COMMIT/ROLLBACK.
+type transaction struct {
+	s         *session
+	bc        *bconn
+	bookmarks Bookmarks // bookmarks BEGIN waited for
+	mode      AccessMode
+	managed   bool
+	results   []*result
+	state     txState
+}
+
+// managedTx exposes only Run to transaction functions.
+type managedTx struct{ tx *transaction }
+
+func (m managedTx) Run(ctx context.Context, query string, params map[string]any) (Result, error) {
+	return m.tx.Run(ctx, query, params)
+}
+
+func (t *transaction) stateErr(op string) error {
+	switch t.state {
+	case txCommitted:
+		return usageErrorf("%s: transaction already committed", op)
+	case txRolledBack:
+		return usageErrorf("%s: transaction already rolled back", op)
+	case txFailed:
+		return usageErrorf("%s: transaction already ended with an error", op)
+	}
+	return nil
+}
+
+// lock guards the connection against concurrent use of the transaction and its
+// results.
+func (t *transaction) lock(op string) error {
+	if !t.bc.busy.CompareAndSwap(false, true) {
+		return usageErrorf("%s: transaction is being used by another goroutine (transactions are not safe for concurrent use)", op)
+	}
+	return nil
+}
+
+func (t *transaction) unlock() { t.bc.busy.Store(false) }
+
+func (t *transaction) Run(ctx context.Context, query string, params map[string]any) (Result, error) {
+	if err := t.stateErr("Transaction.Run"); err != nil {
+		return nil, err
+	}
+	np, err := normalizeParams(params)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.lock("Transaction.Run"); err != nil {
+		return nil, err
+	}
+	defer t.unlock()
+	start := time.Now()
+	tr := t.s.d.config.Tracer
+	if tr != nil {
+		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: t.s.cfg.DatabaseName, AccessMode: t.mode})
+	}
+	// Results still streaming are read into memory first (the connection
+	// serves one stream at a time); bolt does it too, but here the records stay
+	// in this package's buffers.
+	for _, r := range t.results {
+		r.bufferRestLocked(ctx)
+	}
+	stream, err := t.bc.Run(ctx, query, np, nil, t.s.fetchSize)
+	if err != nil {
+		err = convertErr(err, t.bc.Address())
+		t.s.noteError(ctx, t.bc, err)
+		if tr != nil {
+			tr.QueryEnd(ctx, QueryEndEvent{Query: query, Duration: time.Since(start), Err: err})
+		}
+		return nil, err
+	}
+	r := newResult(t.s, t.bc, stream, query, np, start)
+	r.tx = t
+	t.results = append(t.results, r)
+	return r, nil
+}
+
+func (t *transaction) Commit(ctx context.Context) error {
+	if err := t.stateErr("Transaction.Commit"); err != nil {
+		return err
+	}
+	return t.commit(ctx)
+}
+
+// commit buffers open results, sends COMMIT, records the bookmark and
+// releases the connection.
+func (t *transaction) commit(ctx context.Context) error {
+	if err := t.lock("Transaction.Commit"); err != nil {
+		return err
+	}
+	for _, r := range t.results {
+		if err := r.bufferRestLocked(ctx); err != nil && IsConnectivityError(err) {
+			// COMMIT not sent: the transaction is not committed. (A server
+			// failure in a result is reported by COMMIT itself.)
+			t.unlock()
+			t.end(ctx, txFailed, err)
+			return err
+		}
+	}
+	cr, err := t.bc.Commit(ctx)
+	t.unlock()
+	if err != nil {
+		err = commitErr(err, t.bc.Address())
+		t.s.noteError(ctx, t.bc, err)
+		t.end(ctx, txFailed, err)
+		if tr := t.s.d.config.Tracer; tr != nil {
+			tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err})
+		}
+		return err
+	}
+	t.s.updateBookmarks(ctx, t.bookmarks, cr.Bookmark)
+	t.end(ctx, txCommitted, nil)
+	if tr := t.s.d.config.Tracer; tr != nil {
+		tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed})
+	}
+	return nil
+}
+
+// commitErr converts a COMMIT error. A connection failure after the request
+// was handed to the socket leaves the outcome unknown.
+func commitErr(err error, address string) error {
+	var bce *bolt.ConnectivityError
+	if errors.As(err, &bce) && bce.Op != "use" {
+		return &CommitOutcomeUnknownError{Err: convertErr(err, address)}
+	}
+	return convertErr(err, address)
+}
+
+func (t *transaction) Rollback(ctx context.Context) error {
+	if err := t.stateErr("Transaction.Rollback"); err != nil {
+		return err
+	}
+	return t.rollback(ctx)
+}
+
+// rollback rolls back an open transaction (no-op otherwise).
+func (t *transaction) rollback(ctx context.Context) error {
+	if t.state != txOpen {
+		return nil
+	}
+	if err := t.lock("Transaction.Rollback"); err != nil {
+		return err
+	}
+	for _, r := range t.results {
+		r.closeWith(usageErrorf("result is closed: its transaction was rolled back"))
+	}
+	var err error
+	if !t.bc.IsDefunct() {
+		err = convertErr(t.bc.Rollback(ctx), t.bc.Address())
+	}
+	t.unlock()
+	t.end(ctx, txRolledBack, err)
+	if tr := t.s.d.config.Tracer; tr != nil {
+		tr.TxRollback(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err})
+	}
+	return err
+}
+
+func (t *transaction) Close(ctx context.Context) error {
+	if t.state != txOpen {
+		return nil
+	}
+	return t.rollback(ctx)
+}
+
+// end moves to a final state and releases the connection.
+func (t *transaction) end(_ context.Context, state txState, err error) {
+	t.state = state
+	for _, r := range t.results {
+		if !r.finished && r.closedErr == nil {
+			r.closeWith(usageErrorf("result is closed: its transaction has ended"))
+		}
+	}
+	if t.s.tx == t {
+		t.s.tx = nil
+	}
+	t.s.releaseConn(t.bc, err)
+}
