@@ -111,10 +111,11 @@ func SingleT[T any](ctx context.Context, result Result, mapper func(*Record) (T,
 	return mapper(rec)
 }
 
-// Collect is a convenience around a Run call: it returns runErr if set, else
+// Collect is a convenience after a Run call: it returns runErr if set, else
 // all remaining records of result.
 //
-//	records, err := native.Collect(ctx, tx.Run(ctx, query, params))
+//	result, err := tx.Run(ctx, query, params)
+//	records, err := native.Collect(ctx, result, err)
 func Collect(ctx context.Context, result Result, runErr error) ([]*Record, error) {
 	if runErr != nil {
 		return nil, runErr
@@ -125,10 +126,11 @@ func Collect(ctx context.Context, result Result, runErr error) ([]*Record, error
 	return result.Collect(ctx)
 }
 
-// Single is a convenience around a Run call: it returns runErr if set, else the
+// Single is a convenience after a Run call: it returns runErr if set, else the
 // only remaining record of result.
 //
-//	rec, err := native.Single(ctx, tx.Run(ctx, query, params))
+//	result, err := tx.Run(ctx, query, params)
+//	rec, err := native.Single(ctx, result, err)
 func Single(ctx context.Context, result Result, runErr error) (*Record, error) {
 	if runErr != nil {
 		return nil, runErr
