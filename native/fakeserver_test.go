@@ -149,12 +149,13 @@ func (s *fakeServer) handle(id int, nc net.Conn) {
 			}
 			c.out = c.out[:0]
 		}
-		if c.rd.Buffered() == 0 && ready {
-			c.s.batches.Add(1) // the next message starts a new client flight
-		}
+		newFlight := c.rd.Buffered() == 0 && ready
 		body, err := c.readMessage()
 		if err != nil {
 			return
+		}
+		if newFlight {
+			c.s.batches.Add(1) // this message started a new client flight
 		}
 		c.dec.Reset(body)
 		tag, n, err := c.dec.StructHeader()
