@@ -1,6 +1,7 @@
 package packstream
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -107,7 +108,7 @@ func TestMalformedStructures(t *testing.T) {
 		{"DateTime nanos too big", "b34900ca3b9aca0000", "DateTime.nanoseconds", feat5},
 		{"DateTime seconds too big", "b349cb7fffffffffffffff0000", "DateTime.seconds", feat5},
 		{"Date days too big", "b144cb7fffffffffffffff", "Date.days", feat5},
-		{"Duration nanos too big", "b445000000cb0000000100000000", "Duration.nanoseconds", feat5},
+		{"Duration nanos overflow seconds", "b4450000cb7fffffffffffffffca3b9aca00", "Duration.nanoseconds", feat5},
 		{"Vector bad marker", "b256cc01c7cc00", "not a known element type", feat60},
 		{"Vector marker two bytes", "b256cc02c6c6cc00", "type_marker has 2 bytes", feat60},
 		{"Vector ragged data", "b256cc01c9cc03000100", "not a multiple of the element size 2", feat60},
@@ -210,4 +211,12 @@ func TestKindStrings(t *testing.T) {
 	for k, s := range names {
 		require.Equal(t, s, k.String())
 	}
+}
+
+func TestDurationNanosNormalised(t *testing.T) {
+	require.Equal(t, dbtype.Duration{Seconds: 1, Nanos: 1}, decodeAll(t, feat5, unhex(t, "b445000000ca3b9aca01")))
+	require.Equal(t, dbtype.Duration{Seconds: -1, Nanos: 999999999}, decodeAll(t, feat5, unhex(t, "b445000000ff")))
+	var e Encoder
+	err := e.Value(dbtype.Duration{Seconds: math.MaxInt64, Nanos: 1e9})
+	require.ErrorIs(t, err, ErrOutOfRange)
 }

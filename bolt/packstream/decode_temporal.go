@@ -190,10 +190,14 @@ func (d *Decoder) duration(start, n int) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ns > math.MaxInt32 || ns < math.MinInt32 {
+	// Servers send nanoseconds in 0..999,999,999; carry anything else into the
+	// seconds so that decoded Durations are always in that normal form.
+	carry, rem := floorDiv(ns, 1e9), ns-floorDiv(ns, 1e9)*1e9
+	if (carry > 0 && v.Seconds > math.MaxInt64-carry) || (carry < 0 && v.Seconds < math.MinInt64-carry) {
 		return nil, d.rangeErr(start, "Duration.nanoseconds", ns)
 	}
-	v.Nanos = int(ns)
+	v.Seconds += carry
+	v.Nanos = int(rem)
 	return v, nil
 }
 

@@ -3,7 +3,6 @@ package packstream
 import (
 	"encoding/binary"
 	"math"
-	"strconv"
 	"time"
 
 	"github.com/boltwire/neo4j/dbtype"
@@ -30,7 +29,7 @@ func (e *Encoder) dbValue(v any, depth int) (err *EncodeError, done bool) {
 		e.Int(wallSeconds(t))
 		e.Int(int64(t.Nanosecond()))
 	case dbtype.Duration:
-		e.duration(x)
+		return e.duration(x), true
 	case dbtype.Point2D:
 		e.StructHeader(TagPoint2D, 3)
 		e.Int(int64(x.SpatialRefId))
@@ -135,17 +134,20 @@ func (e *Encoder) dateTime(t time.Time) {
 }
 
 // duration writes a Duration with nanoseconds normalised into 0..999,999,999.
-func (e *Encoder) duration(d dbtype.Duration) {
-	sec, ns := d.Seconds+int64(d.Nanos/1e9), int64(d.Nanos%1e9)
-	if ns < 0 {
-		sec--
-		ns += 1e9
+func (e *Encoder) duration(d dbtype.Duration) *EncodeError {
+	ns := int64(d.Nanos)
+	carry := floorDiv(ns, 1e9)
+	ns -= carry * 1e9
+	if (carry > 0 && d.Seconds > math.MaxInt64-carry) || (carry < 0 && d.Seconds < math.MinInt64-carry) {
+		return encErr(d, ErrOutOfRange, "seconds plus nanoseconds overflow a 64-bit integer")
 	}
+	sec := d.Seconds + carry
 	e.StructHeader(TagDuration, 4)
 	e.Int(d.Months)
 	e.Int(d.Days)
 	e.Int(sec)
 	e.Int(ns)
+	return nil
 }
 
 func (e *Encoder) vector(v dbtype.Vector) *EncodeError {
@@ -234,7 +236,7 @@ func (e *Encoder) node(n dbtype.Node, depth int) *EncodeError {
 		return err.inKey("Props")
 	}
 	if e.Features.ElementIDs {
-		e.String(elementID(n.ElementId, n.Id))
+		e.String(n.ElementId)
 	}
 	return nil
 }
@@ -256,9 +258,9 @@ func (e *Encoder) relationship(r dbtype.Relationship, depth int) *EncodeError {
 		return err.inKey("Props")
 	}
 	if e.Features.ElementIDs {
-		e.String(elementID(r.ElementId, r.Id))
-		e.String(elementID(r.StartElementId, r.StartId))
-		e.String(elementID(r.EndElementId, r.EndId))
+		e.String(r.ElementId)
+		e.String(r.StartElementId)
+		e.String(r.EndElementId)
 	}
 	return nil
 }
@@ -275,22 +277,15 @@ func (e *Encoder) unbound(r dbtype.Relationship, depth int) *EncodeError {
 		return err.inKey("Props")
 	}
 	if e.Features.ElementIDs {
-		e.String(elementID(r.ElementId, r.Id))
+		e.String(r.ElementId)
 	}
 	return nil
 }
 
-// elementID returns id, or the decimal legacy id if id is empty.
-func elementID(id string, legacy int64) string {
-	if id != "" {
-		return id
-	}
-	return strconv.FormatInt(legacy, 10)
-}
-
-// path writes a Path structure: the distinct nodes, the distinct relationships
-// (unbound) and the index sequence. Nodes and relationships are identified by
-// element id (or legacy id when the element id is empty).
+// path writes a Path structure. Every position of the path gets its own entry
+// in the node and relationship lists (repeats are not merged, which the format
+// allows), so the decoded path equals p. A relationship counts as traversed in
+// its own direction when its start matches the preceding node.
 func (e *Encoder) path(p dbtype.Path, depth int) *EncodeError {
 	if depth >= MaxDepth-1 {
 		return tooDeep(p)
@@ -299,53 +294,28 @@ func (e *Encoder) path(p dbtype.Path, depth int) *EncodeError {
 		return encErr(p, ErrUnsupportedType, "a Path needs exactly one node more than relationships (has %d nodes, %d relationships)",
 			len(p.Nodes), len(p.Relationships))
 	}
-	nodeIdx := make(map[string]int, len(p.Nodes))
-	var nodes []dbtype.Node
-	seq := make([]int, len(p.Nodes))
-	for i, n := range p.Nodes {
-		key := elementID(n.ElementId, n.Id)
-		j, ok := nodeIdx[key]
-		if !ok {
-			j = len(nodes)
-			nodeIdx[key] = j
-			nodes = append(nodes, n)
-		}
-		seq[i] = j
-	}
-	relIdx := make(map[string]int, len(p.Relationships))
-	var rels []dbtype.Relationship
-	indices := make([]int64, 0, 2*len(p.Relationships))
-	for i, r := range p.Relationships {
-		key := elementID(r.ElementId, r.Id)
-		j, ok := relIdx[key]
-		if !ok {
-			j = len(rels)
-			relIdx[key] = j
-			rels = append(rels, r)
-		}
-		ri := int64(j + 1)
-		prev := p.Nodes[i]
-		if elementID(r.StartElementId, r.StartId) != elementID(prev.ElementId, prev.Id) {
-			ri = -ri // traversed against its direction
-		}
-		indices = append(indices, ri, int64(seq[i+1]))
-	}
 	e.StructHeader(TagPath, 3)
-	e.ListHeader(len(nodes))
-	for i, n := range nodes {
+	e.ListHeader(len(p.Nodes))
+	for i, n := range p.Nodes {
 		if err := e.node(n, depth+2); err != nil {
 			return err.inIndex(i).inKey("Nodes")
 		}
 	}
-	e.ListHeader(len(rels))
-	for i, r := range rels {
+	e.ListHeader(len(p.Relationships))
+	for i, r := range p.Relationships {
 		if err := e.unbound(r, depth+2); err != nil {
 			return err.inIndex(i).inKey("Relationships")
 		}
 	}
-	e.ListHeader(len(indices))
-	for _, x := range indices {
-		e.Int(x)
+	e.ListHeader(2 * len(p.Relationships))
+	for i, r := range p.Relationships {
+		prev := p.Nodes[i]
+		if r.StartId == prev.Id && r.StartElementId == prev.ElementId {
+			e.Int(int64(i + 1))
+		} else {
+			e.Int(int64(-(i + 1)))
+		}
+		e.Int(int64(i + 1))
 	}
 	return nil
 }

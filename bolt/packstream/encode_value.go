@@ -127,7 +127,7 @@ func (e *Encoder) value(v any, depth int) *EncodeError {
 	case time.Time:
 		e.dateTime(x)
 	case time.Duration:
-		e.duration(dbtype.DurationOf(x))
+		return e.duration(dbtype.DurationOf(x))
 	default:
 		if err, done := e.dbValue(v, depth); done {
 			return err

@@ -105,8 +105,8 @@ func TestElementIDFieldCounts(t *testing.T) {
 func TestEncodeGraphWithoutElementIDs(t *testing.T) {
 	n := dbtype.Node{Id: 3, Labels: nil, Props: nil}
 	require.Equal(t, "b34e0390a0", encodeHex(t, feat44, n))
-	// With element ids the legacy id stands in for a missing element id.
-	require.Equal(t, "b44e0390a08133", encodeHex(t, feat5, n))
+	// With element ids, the element id is written as it is (here empty).
+	require.Equal(t, "b44e0390a080", encodeHex(t, feat5, n))
 }
 
 func TestEncodeDateTimeZoneChoice(t *testing.T) {

@@ -103,12 +103,19 @@ func sameValue(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// encodable reports whether a decoded value can be encoded again (an
-// UnknownStructure cannot: its fields were skipped).
+// encodable reports whether a decoded value can be encoded again unchanged. An
+// UnknownStructure cannot (its fields were skipped); nor can a lone
+// UnboundRelationship before Bolt 5.0, which has no start and end (it comes back
+// as a Relationship whose start and end element ids are the legacy ids, 0).
 func encodable(v any) bool {
 	switch x := v.(type) {
 	case dbtype.UnknownStructure:
 		return false
+	case dbtype.Relationship:
+		if x.StartElementId == "" && x.ElementId == strconv.FormatInt(x.Id, 10) {
+			return false
+		}
+		return encodable(x.Props)
 	case []any:
 		for _, e := range x {
 			if !encodable(e) {
@@ -122,8 +129,6 @@ func encodable(v any) bool {
 			}
 		}
 	case dbtype.Node:
-		return encodable(x.Props)
-	case dbtype.Relationship:
 		return encodable(x.Props)
 	case dbtype.Path:
 		for _, n := range x.Nodes {
