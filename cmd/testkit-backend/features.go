@@ -1,0 +1,84 @@
+package main
+
+import (
+	"path"
+	"strings"
+)
+
+// features lists the TestKit feature flags boltwire supports, each with the
+// API that backs it. Only what the driver really does is claimed: a flag
+// missing here makes TestKit skip (or adapt) the tests that need it.
+var features = []string{
+	// API
+	"Feature:API:BookmarkManager",              // native.NewBookmarkManager with supplier/consumer
+	"Feature:API:ConnectionAcquisitionTimeout", // Config.ConnectionAcquisitionTimeout
+	"Feature:API:Driver.ExecuteQuery",          // native.ExecuteQuery
+	"Feature:API:Driver.ExecuteQuery:WithAuth", // ExecuteQueryWithAuthToken
+	"Feature:API:Driver:GetServerInfo",         // Driver.GetServerInfo
+	"Feature:API:Driver.IsEncrypted",           // Driver.IsEncrypted
+	"Feature:API:Driver:NotificationsConfig",   // Config.NotificationsMinSeverity / DisabledClassifications
+	"Feature:API:Driver.VerifyAuthentication",  // Driver.VerifyAuthentication
+	"Feature:API:Driver.VerifyConnectivity",    // Driver.VerifyConnectivity
+	"Feature:API:Driver.SupportsSessionAuth",   // GetServerInfo().ProtocolVersion() >= 5.1
+	"Feature:API:Liveness.Check",               // Config.ConnectionLivenessCheckTimeout
+	"Feature:API:Result.List",                  // Result.Collect
+	"Feature:API:Result.Peek",                  // Result.PeekRecord
+	"Feature:API:Result.Single",                // Result.Single
+	"Feature:API:RetryableExceptions",          // native.IsRetryable
+	"Feature:API:Session:AuthConfig",           // SessionConfig.Auth
+	"Feature:API:Session:NotificationsConfig",  // SessionConfig.Notifications*
+	"Feature:API:Summary:GqlStatusObjects",     // ResultSummary.GqlStatusObjects
+	"Feature:API:Type.Spatial",                 // dbtype.Point2D/Point3D
+	"Feature:API:Type.Temporal",                // dbtype temporal types, time.Time
+	// Auth
+	"Feature:Auth:Bearer",   // native.BearerAuth
+	"Feature:Auth:Custom",   // native.CustomAuth
+	"Feature:Auth:Kerberos", // native.KerberosAuth
+	"Feature:Auth:Managed",  // native.AuthTokenManager, BasicTokenManager, BearerTokenManager
+	// Bolt versions spoken by package bolt (bolt.SupportedVersions)
+	"Feature:Bolt:4.4",
+	"Feature:Bolt:5.0",
+	"Feature:Bolt:5.1",
+	"Feature:Bolt:5.2",
+	"Feature:Bolt:5.3",
+	"Feature:Bolt:5.4",
+	"Feature:Bolt:5.6",
+	"Feature:Bolt:5.7",
+	"Feature:Bolt:Patch:UTC", // HELLO asks for patch_bolt ["utc"] on 4.4
+	"Feature:Impersonation",  // SessionConfig.ImpersonatedUser
+	// TLS (Go's crypto/tls; the driver's minimum is 1.2)
+	"Feature:TLS:1.2",
+	"Feature:TLS:1.3",
+	// Optimizations
+	"Optimization:ConnectionReuse",          // per-server pools
+	"Optimization:ImplicitDefaultArguments", // defaults are not sent
+	"Optimization:MinimalBookmarksSet",      // CombineBookmarks drops duplicates
+	"Optimization:PullPipelining",           // RUN and PULL are sent together
+	"ConfHint:connection.recv_timeout_seconds",
+}
+
+// skip is one test (or test prefix) the backend asks TestKit to skip.
+type skip struct {
+	pattern string // TestKit test id; a trailing "*" matches a prefix, path.Match syntax otherwise
+	reason  string
+}
+
+// skips lists tests skipped on purpose, each with its reason. TestKit test
+// ids look like "stub.session_run.test_session_run.TestSessionRun.test_x".
+var skips = []skip{}
+
+// skipReason returns why testName is skipped, or "" to run it.
+func skipReason(testName string) string {
+	for _, s := range skips {
+		if strings.HasSuffix(s.pattern, "*") && !strings.ContainsAny(strings.TrimSuffix(s.pattern, "*"), "*?[") {
+			if strings.HasPrefix(testName, strings.TrimSuffix(s.pattern, "*")) {
+				return s.reason
+			}
+			continue
+		}
+		if ok, _ := path.Match(s.pattern, testName); ok {
+			return s.reason
+		}
+	}
+	return ""
+}
