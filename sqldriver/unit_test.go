@@ -1,6 +1,7 @@
 package sqldriver
 
 import (
+	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -193,19 +194,19 @@ func TestClosedConnIsBadConn(t *testing.T) {
 	c, err := NewConnector(NewConfig("bolt://127.0.0.1:1"))
 	require.NoError(t, err)
 	defer c.Close()
-	dc, err := c.Connect(t.Context())
+	dc, err := c.Connect(context.Background())
 	require.NoError(t, err)
 	conn := dc.(*Conn)
 	require.True(t, conn.IsValid())
 	require.NoError(t, conn.Close())
 	require.NoError(t, conn.Close(), "Close is idempotent")
 	require.False(t, conn.IsValid())
-	_, err = conn.QueryContext(t.Context(), "RETURN 1", nil)
+	_, err = conn.QueryContext(context.Background(), "RETURN 1", nil)
 	require.True(t, errors.Is(err, driver.ErrBadConn))
-	_, err = conn.BeginTx(t.Context(), driver.TxOptions{})
+	_, err = conn.BeginTx(context.Background(), driver.TxOptions{})
 	require.True(t, errors.Is(err, driver.ErrBadConn))
-	require.True(t, errors.Is(conn.ResetSession(t.Context()), driver.ErrBadConn))
-	require.True(t, errors.Is(conn.Ping(t.Context()), driver.ErrBadConn))
+	require.True(t, errors.Is(conn.ResetSession(context.Background()), driver.ErrBadConn))
+	require.True(t, errors.Is(conn.Ping(context.Background()), driver.ErrBadConn))
 	require.NoError(t, c.Close())
 	require.NoError(t, c.Close(), "connector Close is idempotent")
 }
