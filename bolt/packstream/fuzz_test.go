@@ -91,6 +91,13 @@ func sameValue(a, b any) bool {
 		return ok && x.Name == y.Name && x.MinProtocolMajor == y.MinProtocolMajor &&
 			x.MinProtocolMinor == y.MinProtocolMinor && x.Message == y.Message &&
 			(len(x.Extra) == 0 && len(y.Extra) == 0 || sameValue(x.Extra, y.Extra))
+	case dbtype.Point2D:
+		y, ok := b.(dbtype.Point2D)
+		return ok && x.SpatialRefId == y.SpatialRefId && sameValue(x.X, y.X) && sameValue(x.Y, y.Y)
+	case dbtype.Point3D:
+		y, ok := b.(dbtype.Point3D)
+		return ok && x.SpatialRefId == y.SpatialRefId && sameValue(x.X, y.X) && sameValue(x.Y, y.Y) &&
+			sameValue(x.Z, y.Z)
 	case dbtype.Vector:
 		y, ok := b.(dbtype.Vector)
 		if !ok {
