@@ -1,11 +1,14 @@
 package sqldriver_test
 
 import (
+	"context"
 	"database/sql"
 	"net/url"
 	"testing"
 
 	"github.com/boltwire/neo4j/internal/neo4jtest"
+	"github.com/boltwire/neo4j/native"
+	"github.com/boltwire/neo4j/sqldriver"
 	"github.com/stretchr/testify/require"
 )
 
@@ -29,4 +32,22 @@ func openDB(t *testing.T, s *neo4jtest.Server, options string) *sql.DB {
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, db.Close()) })
 	return db
+}
+
+// boltVersion returns the protocol version the driver negotiates with the server.
+func boltVersion(t *testing.T, db *sql.DB) native.ProtocolVersion {
+	t.Helper()
+	conn, err := db.Conn(context.Background())
+	require.NoError(t, err)
+	defer conn.Close()
+	var v native.ProtocolVersion
+	require.NoError(t, conn.Raw(func(dc any) error {
+		info, err := dc.(*sqldriver.Conn).Driver().GetServerInfo(context.Background())
+		if err != nil {
+			return err
+		}
+		v = info.ProtocolVersion()
+		return nil
+	}))
+	return v
 }
