@@ -23,8 +23,9 @@
 // auto-commit transactions (so CALL { … } IN TRANSACTIONS works); database/sql
 // never re-runs one that reached the server.
 //
-// Parameters: sql.Named("name", v) binds $name; positional arguments bind $1,
-// $2, ... (keys "1", "2", ...); one [Params] argument binds a whole map. Values
+// Parameters: sql.Named("name", v) binds $name; the n-th argument, when not
+// named, binds $n (key "n"; n counts named arguments too, as database/sql's
+// ordinals do); one [Params] argument binds a whole map. Values
 // go through [conv.Param]: driver.Valuer is honoured, structs become maps by
 // `db` tag, slices stay lists (WHERE n.id IN $1), sql.Out is rejected.
 //
