@@ -27,6 +27,10 @@ func requireSameValue(t *testing.T, want, got any, msg string) {
 	case float64:
 		g, ok := got.(float64)
 		require.True(t, ok, "%s: decoded %T", msg, got)
+		if math.IsNaN(w) {
+			require.True(t, math.IsNaN(g), "%s: %v is not NaN", msg, g)
+			return
+		}
 		require.Equal(t, math.Float64bits(w), math.Float64bits(g), "%s", msg)
 	default:
 		require.Equal(t, want, got, "%s", msg)
