@@ -93,9 +93,10 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 	if err := s.pull(n); err != nil {
 		return nil, err
 	}
+	pullReq := s.pending
 	if err := c.wait(runReq); err != nil {
-		if c.defunct == nil && s.pending != nil {
-			c.wait(s.pending) // the pipelined PULL's IGNORED (or FAILURE)
+		if c.defunct == nil {
+			c.wait(pullReq) // the pipelined PULL's IGNORED (or FAILURE)
 		}
 		c.dropStream(s)
 		return nil, err

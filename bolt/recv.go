@@ -110,9 +110,11 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 		c.traceIn(msg)
 		c.pop()
 		head.done, head.err = true, &IgnoredError{Request: head.kind.String(), Failure: c.failure}
-		if s := head.stream; s != nil && s.err == nil {
-			s.err = head.err
-			s.pending = nil
+		if s := head.stream; s != nil {
+			s.fail(head.err)
+			if s.pending == head {
+				s.pending = nil
+			}
 			c.dropStream(s)
 		}
 		if head.kind == msgReset || head.kind == msgHello || head.kind == msgLogon {
@@ -206,10 +208,10 @@ func (c *Conn) onSuccess(req *request, meta map[string]any) error {
 func (c *Conn) onFailure(req *request, se *ServerError) {
 	c.failure = se
 	if s := req.stream; s != nil {
-		if s.err == nil {
-			s.err = se
+		s.fail(se)
+		if s.pending == req {
+			s.pending = nil
 		}
-		s.pending = nil
 		c.dropStream(s)
 	}
 	switch req.kind {
