@@ -38,9 +38,13 @@ func (d Date) String() string {
 type Time time.Time
 
 // NewTime returns the time of day hour:min:sec.nsec at the given offset east of
-// UTC, in seconds.
+// UTC, in seconds (offset 0 uses time.UTC, as decoded values do).
 func NewTime(hour, min, sec, nsec, offsetSeconds int) Time {
-	return Time(time.Date(0, 1, 1, hour, min, sec, nsec, time.FixedZone("", offsetSeconds)))
+	loc := time.UTC
+	if offsetSeconds != 0 {
+		loc = time.FixedZone("", offsetSeconds)
+	}
+	return Time(time.Date(0, 1, 1, hour, min, sec, nsec, loc))
 }
 
 // TimeOf returns the wall-clock time of day of t and t's offset at that instant.

@@ -253,9 +253,13 @@ func (d *Decoder) point3D(start, n int) (any, error) {
 
 // fixedZones caches the unnamed fixed zones of whole quarter-hour offsets up to
 // ±18 h, so decoding a DATETIME with an offset does not allocate a Location.
+// fixedZone returns time.UTC for offset 0.
 var fixedZones [145]atomic.Pointer[time.Location]
 
 func fixedZone(off int) *time.Location {
+	if off == 0 {
+		return time.UTC
+	}
 	if off%900 != 0 || off < -18*3600 || off > 18*3600 {
 		return time.FixedZone("", off)
 	}

@@ -150,3 +150,11 @@ func TestUnknownZoneFallsBackToNamedFixedZone(t *testing.T) {
 	// It re-encodes with the same zone id.
 	require.Equal(t, e.Buf, unhex(t, encodeHex(t, feat5, got)))
 }
+
+func TestOffsetZeroDecodesAsUTC(t *testing.T) {
+	got := decodeAll(t, feat5, unhex(t, "b349ca386d43800000")).(time.Time)
+	require.Same(t, time.UTC, got.Location())
+	tm := decodeAll(t, feat5, unhex(t, "b2540000")).(dbtype.Time)
+	require.Equal(t, dbtype.NewTime(0, 0, 0, 0, 0), tm)
+	require.Same(t, time.UTC, tm.Time().Location())
+}
