@@ -220,3 +220,10 @@ func TestDurationNanosNormalised(t *testing.T) {
 	err := e.Value(dbtype.Duration{Seconds: math.MaxInt64, Nanos: 1e9})
 	require.ErrorIs(t, err, ErrOutOfRange)
 }
+
+func TestPathCountsBoundedByInput(t *testing.T) {
+	// A Path claiming 10 nodes in 12 bytes is refused before allocating for them.
+	err := decodeErr(t, feat44, unhex(t, "b3509a"+"b34e0090a0"+"b34e0090a0"+"9090"))
+	require.ErrorIs(t, err, ErrTruncated)
+	require.Contains(t, err.Error(), "Path.nodes count exceeds the remaining input")
+}

@@ -286,9 +286,15 @@ func abs(v int64) int64 {
 // read by read.
 func structList[T any](d *Decoder, field string, tag byte, depth int,
 	read func(d *Decoder, start, n, depth int) (T, error)) ([]T, error) {
+	start := d.off
 	n, err := d.ListHeader()
 	if err != nil {
 		return nil, fieldErr(err, "Path", field)
+	}
+	// A node or unbound relationship takes at least 5 bytes; refuse counts the
+	// remaining input cannot hold before allocating for them.
+	if n > d.Len()/5 {
+		return nil, d.errAt(start, ErrTruncated, "Path."+field+" count exceeds the remaining input")
 	}
 	out := make([]T, n)
 	for i := range out {
