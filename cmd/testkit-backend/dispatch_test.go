@@ -31,7 +31,7 @@ func (d *fakeDriver) NewSession(_ context.Context, cfg native.SessionConfig) nat
 	return s
 }
 func (d *fakeDriver) VerifyConnectivity(context.Context) error { return d.verifyErr }
-func (d *fakeDriver) Close(context.Context) error            { d.closed = true; return nil }
+func (d *fakeDriver) Close(context.Context) error              { d.closed = true; return nil }
 
 type fakeSession struct {
 	native.Session
