@@ -124,17 +124,17 @@ func (t *transaction) commit(ctx context.Context) error {
 	if err != nil {
 		err = commitErr(err, t.bc.Address())
 		t.s.noteError(ctx, t.bc, err)
-		t.end(ctx, txFailed, err)
 		if tr := t.s.d.config.Tracer; tr != nil {
 			tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err})
 		}
+		t.end(ctx, txFailed, err)
 		return err
 	}
 	t.s.updateBookmarks(ctx, t.bookmarks, cr.Bookmark)
-	t.end(ctx, txCommitted, nil)
 	if tr := t.s.d.config.Tracer; tr != nil {
 		tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed})
 	}
+	t.end(ctx, txCommitted, nil)
 	return nil
 }
 
@@ -171,10 +171,10 @@ func (t *transaction) rollback(ctx context.Context) error {
 		err = convertErr(t.bc.Rollback(ctx), t.bc.Address())
 	}
 	t.unlock()
-	t.end(ctx, txRolledBack, err)
 	if tr := t.s.d.config.Tracer; tr != nil {
 		tr.TxRollback(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err})
 	}
+	t.end(ctx, txRolledBack, err)
 	return err
 }
 
