@@ -113,3 +113,12 @@ func TestMapNilIsEmpty(t *testing.T) {
 	require.NoError(t, e.Map(nil))
 	require.Equal(t, []byte{0xA0}, e.Buf)
 }
+
+func TestFastPathListOfMaps(t *testing.T) {
+	rows := []map[string]any{{"a": int64(1)}, {}}
+	require.Equal(t, "92a1816101a0", encodeHex(t, feat5, rows))
+	var e Encoder
+	err := e.Map(map[string]any{"rows": []map[string]any{{}, {"bad": make(chan int)}}})
+	require.ErrorIs(t, err, ErrUnsupportedType)
+	require.Contains(t, err.Error(), `"rows[1].bad"`)
+}

@@ -12,8 +12,9 @@ import (
 //   - nil, bool, every int and uint kind (a uint above MaxInt64 is an error),
 //     float32, float64, string, []byte;
 //   - slices and arrays of supported values, maps with string keys (fast paths
-//     for []any, []string, []int64, []int, []float64, []bool, map[string]any,
-//     map[string]string; other types through reflection);
+//     for []any, []string, []int64, []int, []float64, []float32, []bool,
+//     []map[string]any, map[string]any, map[string]string; other types through
+//     reflection);
 //   - pointers (nil → null) and named types of the kinds above;
 //   - time.Time as DATETIME (with the zone id when the Location has a name other
 //     than "", "Local" and "UTC", else with the offset), time.Duration as DURATION;
@@ -112,6 +113,21 @@ func (e *Encoder) value(v any, depth int) *EncodeError {
 		e.ListHeader(len(x))
 		for _, f := range x {
 			e.Float(f)
+		}
+	case []float32:
+		e.ListHeader(len(x))
+		for _, f := range x {
+			e.Float(float64(f))
+		}
+	case []map[string]any:
+		if depth >= MaxDepth {
+			return tooDeep(v)
+		}
+		e.ListHeader(len(x))
+		for i, m := range x {
+			if err := e.mapAny(m, depth+1); err != nil {
+				return err.inIndex(i)
+			}
 		}
 	case []bool:
 		e.ListHeader(len(x))
