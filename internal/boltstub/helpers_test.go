@@ -3,6 +3,7 @@ package boltstub
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -83,4 +84,21 @@ func closeAndWait(t testing.TB, c *bolt.Conn, stub *Stub) {
 	n := stub.Count("GOODBYE")
 	c.Close()
 	require.Eventually(t, func() bool { return stub.Count("GOODBYE") > n }, 5*time.Second, time.Millisecond)
+}
+
+// rawClient connects to addr, proposes exactly v and returns a wire for
+// hand-made messages.
+func rawClient(t testing.TB, addr string, v Version) *wire {
+	t.Helper()
+	nc, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { nc.Close() })
+	_, err = nc.Write([]byte{0x60, 0x60, 0xB0, 0x17, 0, 0, v.Minor, v.Major, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+	require.NoError(t, err)
+	w := newWire(nc)
+	ans, err := w.readRaw(4)
+	require.NoError(t, err)
+	require.Equal(t, []byte{0, 0, v.Minor, v.Major}, ans)
+	w.setVersion(v)
+	return w
 }
