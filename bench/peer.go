@@ -58,6 +58,7 @@ type Peer struct {
 	results map[string]*cannedResult
 	wg      sync.WaitGroup
 	conns   atomic.Int64
+	flushes atomic.Int64
 	mu      sync.Mutex
 	open    map[net.Conn]struct{}
 	closed  atomic.Bool
@@ -91,6 +92,11 @@ func (p *Peer) URI() string { return "bolt://" + p.Addr() }
 
 // Connections returns how many connections the peer has accepted.
 func (p *Peer) Connections() int64 { return p.conns.Load() }
+
+// Flushes returns how many times the peer has sent its queued replies: each
+// flush answers one batch of pipelined requests, so the count is the number
+// of round trips the clients made.
+func (p *Peer) Flushes() int64 { return p.flushes.Load() }
 
 // Close stops the peer and closes its connections.
 func (p *Peer) Close() error {
@@ -223,6 +229,7 @@ func (pc *peerConn) flush() error {
 	}
 	_, err := pc.c.Write(pc.out)
 	pc.out = pc.out[:0]
+	pc.p.flushes.Add(1)
 	return err
 }
 

@@ -74,6 +74,23 @@ func Workloads(short bool) []*Workload {
 	}
 }
 
+// PeakWorkload is the integer workload at a tenth of its size, streamed to
+// show that the peak heap does not grow with the result.
+func PeakWorkload(short bool) *Workload {
+	w := IntsWorkload(IntRows / 10)
+	if short {
+		w = IntsWorkload(IntRows / ShortDivisor / 10)
+	}
+	w.Name = "ints-tenth"
+	return w
+}
+
+// PeerWorkloads is Workloads plus PeakWorkload: every query the canned peer
+// must know.
+func PeerWorkloads(short bool) []*Workload {
+	return append(Workloads(short), PeakWorkload(short))
+}
+
 // IntsWorkload: n rows of one integer, 1..n.
 func IntsWorkload(n int) *Workload {
 	return &Workload{
