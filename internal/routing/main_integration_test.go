@@ -1,0 +1,9 @@
+package routing
+
+import (
+	"testing"
+
+	"github.com/boltwire/neo4j/internal/neo4jtest"
+)
+
+func TestMain(m *testing.M) { neo4jtest.Main(m) }
