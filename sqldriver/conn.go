@@ -198,9 +198,8 @@ func (c *Conn) Begin() (driver.Tx, error) {
 }
 
 // BeginTx starts a native explicit transaction. ReadOnly selects read access
-// mode (routing to readers in a cluster; a single server does not enforce
-// it, see the package documentation); otherwise the context's or the
-// connector's access mode applies. Neo4j transactions are read-committed:
+// mode (routing to readers in a cluster; the server refuses writes in it);
+// otherwise the context's or the connector's access mode applies. Neo4j transactions are read-committed:
 // sql.LevelDefault and sql.LevelReadCommitted are accepted, every other level
 // is an error. Metadata and timeout come from WithTxMetadata / WithTxTimeout.
 func (c *Conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {

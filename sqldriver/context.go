@@ -36,7 +36,7 @@ func WithTxTimeout(ctx context.Context, timeout time.Duration) context.Context {
 // WithAccessMode returns a context whose auto-commit statements and
 // transactions (unless sql.TxOptions.ReadOnly asks for read) use mode instead of
 // the connector's default. In a cluster the mode decides where the work is
-// routed; a single server does not enforce it.
+// routed; the server refuses writes in read mode.
 func WithAccessMode(ctx context.Context, mode native.AccessMode) context.Context {
 	return context.WithValue(ctx, keyAccessMode, mode)
 }

@@ -16,9 +16,9 @@
 // DB.Close closes it. [OpenDBFromDriver] shares a native driver the caller owns.
 //
 // sql.Tx is a native explicit transaction. sql.TxOptions.ReadOnly selects read
-// access mode: in a cluster it routes to readers (where writes fail); a single
-// server does not enforce it on every version (see the tests for what each
-// server line does). Neo4j transactions are read-committed: isolation levels
+// access mode: in a cluster it routes to readers. The server also refuses
+// writes in it (Neo.ClientError.Statement.AccessMode) — verified on a single
+// Neo4j 5.26 and 2026.08 server — so a ReadOnly transaction is read-only. Neo4j transactions are read-committed: isolation levels
 // beyond sql.LevelReadCommitted are rejected. Statements outside a sql.Tx are
 // auto-commit transactions (so CALL { … } IN TRANSACTIONS works); database/sql
 // never re-runs one that reached the server.
