@@ -151,3 +151,27 @@ func TestFetchIsCalledWithoutLock(t *testing.T) {
 		t.Fatal("deadlock: a callback ran under the router's lock")
 	}
 }
+
+func TestCloseCancelsFetchesAndRefusesCallers(t *testing.T) {
+	n, c := newFakeNet(), newClock()
+	n.handle("seed:7687", func(ctx context.Context, _ Request) (Table, error) {
+		<-ctx.Done()
+		return Table{}, ctx.Err()
+	})
+	r := newTestRouter(t, n, c, nil)
+	done := make(chan error, 1)
+	go func() { _, _, err := r.Select(bg, "neo4j", "", Read, nil); done <- err }()
+	require.Eventually(t, func() bool { return n.count() == 1 }, 5*time.Second, time.Millisecond)
+	r.Close()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, context.Canceled)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Close must end the fetch under way")
+	}
+	_, _, err := r.Select(bg, "neo4j", "", Read, nil)
+	require.ErrorIs(t, err, ErrClosed)
+	_, err = r.ForceRefresh(bg, "neo4j")
+	require.ErrorIs(t, err, ErrClosed)
+	r.Close()
+}

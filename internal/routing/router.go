@@ -72,6 +72,7 @@ type Router struct {
 	tables  map[string]*entry    // by database name
 	home    map[string]homeEntry // by impersonated user ("" = the authenticated user)
 	flights map[string]*flight   // fetches under way, by flightKey
+	closed  bool
 }
 
 // New returns a Router for cfg.
@@ -138,6 +139,10 @@ func (r *Router) Candidates(ctx context.Context, db, impUser string, mode Access
 	}
 	resolved := db
 	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return nil, db, ErrClosed
+	}
 	now := r.cfg.Now()
 	if db == "" {
 		if h, ok := r.home[impUser]; ok && now.Before(h.expires) {
@@ -312,6 +317,10 @@ func (r *Router) ForceRefresh(ctx context.Context, db string) (Table, error) {
 		return Table{}, fmt.Errorf("routing: refreshing %s: %w", dbName(db), err)
 	}
 	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return Table{}, ErrClosed
+	}
 	f := r.joinLocked(ctx, db, "", nil)
 	r.mu.Unlock()
 	t, err := r.await(ctx, f)
@@ -319,6 +328,18 @@ func (r *Router) ForceRefresh(ctx context.Context, db string) (Table, error) {
 		return Table{}, err
 	}
 	return t.clone(), nil
+}
+
+// Close cancels the fetches under way (their waiters get an error) and makes
+// later Select, Candidates and ForceRefresh calls fail with ErrClosed. The
+// tables stay readable. Safe to call more than once.
+func (r *Router) Close() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.closed = true
+	for _, f := range r.flights {
+		f.cancel()
+	}
 }
 
 // without returns list minus address (a new slice when something is removed).

@@ -86,6 +86,8 @@ var (
 	// ErrNoServers is returned when a fresh table has no member for the access
 	// mode, for example no writer during a leader election.
 	ErrNoServers = errors.New("routing: no server available for the access mode")
+	// ErrClosed is returned by a Router after Close.
+	ErrClosed = errors.New("routing: router closed")
 	// ErrInvalidConfig is wrapped by New's errors.
 	ErrInvalidConfig = errors.New("routing: invalid configuration")
 )
