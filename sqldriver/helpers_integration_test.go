@@ -34,6 +34,14 @@ func openDB(t *testing.T, s *neo4jtest.Server, options string) *sql.DB {
 	return db
 }
 
+// openDBNoCleanup opens a *sql.DB on s with default options; the caller closes it.
+func openDBNoCleanup(t *testing.T, s *neo4jtest.Server) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("neo4j", dsnFor(s, ""))
+	require.NoError(t, err)
+	return db
+}
+
 // boltVersion returns the protocol version the driver negotiates with the server.
 func boltVersion(t *testing.T, db *sql.DB) native.ProtocolVersion {
 	t.Helper()
