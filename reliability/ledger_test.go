@@ -258,8 +258,13 @@ func runLedger(t *testing.T, s *neo4jtest.Server, p *faultproxy.Proxy, label, sc
 		"fault_plans", strings.Join(plans, ","), "errors", strings.Join(kinds, ","), "recovery_failures", len(recoveryErrs))
 	if len(recoveryErrs) > 0 {
 		msg := fmt.Sprintf("%d of 10 writes failed after the faults stopped; first: %s", len(recoveryErrs), recoveryErrs[0])
-		if strings.Contains(recoveryErrs[0], "InvalidBookmark") {
+		switch {
+		case strings.Contains(recoveryErrs[0], "InvalidBookmark"):
 			knownBug(t, "B2", msg)
+		case strings.Contains(recoveryErrs[0], "ConnectivityError"):
+			// The faulty connections were dropped just before: dead idle sockets
+			// handed out one after the other.
+			knownBug(t, "B3", msg)
 		}
 		t.Error(msg)
 	}
