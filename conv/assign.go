@@ -142,7 +142,7 @@ func assignSpecial(dv reflect.Value, src any, path string) (bool, error) {
 			return true, nil
 		}
 	case dbtype.UnsupportedType, dbtype.UnknownStructure:
-		return true, convErr(path, src, dv.Type(), fmt.Errorf("the driver could not decode the value: %v", s))
+		return true, convErr(path, src, dv.Type(), undecodable(s))
 	}
 	return false, nil
 }

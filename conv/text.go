@@ -27,11 +27,21 @@ func (t text) Scan(src any) error {
 	if src == nil {
 		return convErr("", nil, reflect.TypeFor[string](), ErrNull)
 	}
-	if _, bad := src.(dbtype.UnknownStructure); bad {
-		return convErr("", src, reflect.TypeFor[string](), fmt.Errorf("the driver could not decode the value"))
+	switch src.(type) {
+	case dbtype.UnknownStructure, dbtype.UnsupportedType:
+		return convErr("", src, reflect.TypeFor[string](), undecodable(src))
 	}
 	*t.dest = textOf(src)
 	return nil
+}
+
+// undecodable is the cause of a conversion error for a value the driver could
+// not decode; it wraps an UnknownStructure (an error itself).
+func undecodable(src any) error {
+	if err, ok := src.(error); ok {
+		return fmt.Errorf("the driver could not decode the value: %w", err)
+	}
+	return fmt.Errorf("the driver could not decode the value: %v", src)
 }
 
 // textOf renders any Neo4j value as text.

@@ -206,6 +206,8 @@ func TestTextAndInto(t *testing.T) {
 	}
 	var s string
 	require.ErrorIs(t, Text(&s).Scan(nil), ErrNull)
+	require.ErrorContains(t, Text(&s).Scan(dbtype.UnsupportedType{Name: "UUID"}), "could not decode")
+	require.ErrorIs(t, Text(&s).Scan(dbtype.UnknownStructure{Tag: 'X'}), dbtype.ErrUnknownStructure)
 
 	var tags []string
 	require.NoError(t, Into(&tags).Scan([]any{"x"}))

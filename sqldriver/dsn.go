@@ -169,7 +169,7 @@ func ParseDSN(dsn string) (*Config, error) {
 	default:
 		return nil, fmt.Errorf("%w: scheme %q is not supported (want neo4j, neo4j+s, neo4j+ssc, bolt, bolt+s or bolt+ssc)", ErrDSN, u.Scheme)
 	}
-	if u.Opaque != "" || u.Host == "" && u.Hostname() == "" {
+	if u.Opaque != "" || u.Hostname() == "" {
 		return nil, fmt.Errorf("%w: no host (want %s://host[:port])", ErrDSN, scheme)
 	}
 	if u.Fragment != "" {
