@@ -55,4 +55,5 @@ func Into(dest any) sql.Scanner { return into{dest} }
 
 type into struct{ dest any }
 
+// Scan stores src in the destination by the rules of Assign.
 func (i into) Scan(src any) error { return Assign(i.dest, src) }

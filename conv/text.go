@@ -23,6 +23,7 @@ func Text(dest *string) sql.Scanner { return text{dest} }
 
 type text struct{ dest *string }
 
+// Scan stores the text form of src.
 func (t text) Scan(src any) error {
 	if src == nil {
 		return convErr("", nil, reflect.TypeFor[string](), ErrNull)
