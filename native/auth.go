@@ -2,9 +2,8 @@ package native
 
 import (
 	"context"
-	"fmt"
 	"maps"
-	"sort"
+	"reflect"
 	"strings"
 )
 
@@ -97,16 +96,22 @@ func (t AuthToken) Map() map[string]any {
 // Equal reports whether two tokens carry the same scheme, principal, realm,
 // credentials and parameters.
 func (t AuthToken) Equal(o AuthToken) bool {
-	return fmt.Sprint(sortedMap(t.Map())) == fmt.Sprint(sortedMap(o.Map()))
-}
-
-func sortedMap(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k, v := range m {
-		out = append(out, fmt.Sprintf("%s=%#v", k, v))
+	if t.Scheme() != o.Scheme() || t.principal != o.principal || t.realm != o.realm {
+		return false
 	}
-	sort.Strings(out)
-	return out
+	if t.secret == o.secret {
+		return true
+	}
+	if t.secret == nil || o.secret == nil {
+		return false
+	}
+	if t.secret.credentials != o.secret.credentials {
+		return false
+	}
+	if len(t.secret.parameters) == 0 && len(o.secret.parameters) == 0 {
+		return true
+	}
+	return reflect.DeepEqual(t.secret.parameters, o.secret.parameters)
 }
 
 // String describes the token without its credentials, e.g.

@@ -2,7 +2,6 @@ package native
 
 import (
 	"context"
-	"reflect"
 	"sync/atomic"
 	"time"
 
@@ -187,7 +186,7 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 			pool.release(bc, false)
 			return nil, err
 		}
-		if !bc.staleAuth.Load() && reflect.DeepEqual(map[string]any(bc.Auth()), tok.Map()) {
+		if !bc.staleAuth.Load() && bc.token.Equal(tok) {
 			return bc, nil
 		}
 		err = bc.ReAuth(ctx, bolt.Auth(tok.Map()))
