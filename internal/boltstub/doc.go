@@ -15,6 +15,18 @@
 //	stub := boltstub.New(t, "reader-1", sc)
 //	// dial stub.Address() ...
 //
+// or parsed from a compact text form (see Parse):
+//
+//	sc := boltstub.MustParse(t, `
+//		!: BOLT 5.8
+//		C: LOGIN
+//		C: RUN "RETURN 1 AS x" {} {"db": "neo4j", ...}
+//		S: SUCCESS {"fields": ["x"]}
+//		C: PULL {"n": 1000}
+//		S: RECORD [1]
+//		S: SUCCESS {"type": "r"}
+//	`)
+//
 // Expected fields are matched after normalisation (every Go integer kind equals
 // the int64 the wire carries, []string equals a list of strings). A nil field
 // matches anything; an M must have exactly the given keys, a Partial at least
@@ -24,4 +36,8 @@
 // connection, the step, what was expected and what arrived, and the connection
 // is closed. So does a script left unfinished when the client goes away or the
 // test ends, and a connection that arrives with no script left.
+//
+// Several members (routers, readers, writers) are several stubs; NewCluster
+// starts a set of them that answer from shared state, including ROUTE from a
+// topology the test may change at any time (SetRoles).
 package boltstub

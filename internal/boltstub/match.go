@@ -34,6 +34,20 @@ func (absentMatcher) String() string { return "<absent>" }
 // Absent, as a dictionary value, requires the key to be missing.
 var Absent Matcher = absentMatcher{}
 
+type nullMatcher struct{}
+
+func (nullMatcher) Match(got any) error {
+	if got == nil {
+		return nil
+	}
+	return fmt.Errorf("want null, got %s", render(got))
+}
+func (nullMatcher) String() string { return "null" }
+
+// Null matches only null. (A nil expected field means "anything"; use Null
+// to require null there.)
+var Null Matcher = nullMatcher{}
+
 type funcMatcher struct {
 	desc string
 	fn   func(any) bool
