@@ -34,6 +34,15 @@ func openDB(t *testing.T, s *neo4jtest.Server, options string) *sql.DB {
 	return db
 }
 
+// openDBFromDSN opens a *sql.DB on dsn, closed when the test ends.
+func openDBFromDSN(t *testing.T, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("neo4j", dsn)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = db.Close() })
+	return db
+}
+
 // openDBNoCleanup opens a *sql.DB on s with default options; the caller closes it.
 func openDBNoCleanup(t *testing.T, s *neo4jtest.Server) *sql.DB {
 	t.Helper()
