@@ -77,6 +77,10 @@ func (c *connState) handshake(hs Handshake) (bool, error) {
 		c.stub.handshakes = append(c.stub.handshakes, info)
 		c.stub.mu.Unlock()
 	}()
+	if hs.Hang {
+		c.hang()
+		return false, nil
+	}
 	if hs.Refuse {
 		_, err := c.w.nc.Write([]byte{0, 0, 0, 0})
 		return false, err

@@ -14,6 +14,7 @@ import (
 //	!: BOLT 5.8              version the stub plays (default 5.8)
 //	!: MANIFEST 6.0 5.8      manifest handshake offering these versions
 //	!: REFUSE                refuse the handshake
+//	!: HANG HANDSHAKE        read the proposal, never answer
 //	!: AUTO RESET            answer unexpected RESETs with SUCCESS
 //	!: OPTIONAL              the script may go unplayed
 //	C: LOGIN                 HELLO (+ LOGON from 5.1) with any fields, answered
@@ -138,6 +139,8 @@ func parseDirective(s *Script, d string) error {
 		s.Manifest(vs...)
 	case f[0] == "REFUSE" && len(f) == 1:
 		s.Refuse()
+	case len(f) == 2 && f[0] == "HANG" && f[1] == "HANDSHAKE":
+		s.HangHandshake()
 	case len(f) == 2 && f[0] == "AUTO" && f[1] == "RESET":
 		s.AutoReset()
 	case f[0] == "OPTIONAL" && len(f) == 1:

@@ -14,6 +14,8 @@ type Handshake struct {
 	Offers []Version
 	// Refuse answers "no version" (00 00 00 00) and closes the connection.
 	Refuse bool
+	// Hang reads the proposal and never answers (connect-timeout tests).
+	Hang bool
 }
 
 // DefaultVersion is the Bolt version a stub plays unless told otherwise.
@@ -60,6 +62,12 @@ func (s *Script) Manifest(offers ...Version) *Script {
 // Refuse makes the stub answer the handshake with "no version" and close.
 func (s *Script) Refuse() *Script {
 	s.hs.Refuse = true
+	return s
+}
+
+// HangHandshake makes the stub read the client's proposal and never answer.
+func (s *Script) HangHandshake() *Script {
+	s.hs.Hang = true
 	return s
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/boltwire/neo4j/bolt"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 var bg = context.Background()
@@ -193,4 +194,31 @@ func TestStartRejectsHandlerWithScripts(t *testing.T) {
 	require.ErrorContains(t, err, "exclusive")
 	_, err = Start(t, Options{Address: "256.0.0.1:1"})
 	require.ErrorContains(t, err, "listen on 256.0.0.1:1")
+}
+
+func TestCloseLeavesNoGoroutines(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	ft := &fakeT{}
+	stub := New(ft, "leaky?", NewScript().Login().Expect(Run(nil, nil, nil)).Reply(Hang()), NewScript().Login())
+	c1, err := dial(t, stub.Address())
+	require.NoError(t, err)
+	st := make(chan error, 1)
+	go func() { _, err := c1.Run(bg, "RETURN 1", nil, nil, 0); st <- err }()
+	c2, err := dial(t, stub.Address())
+	require.NoError(t, err)
+	require.Eventually(t, func() bool { return stub.Count("RUN") == 1 }, 5*time.Second, time.Millisecond)
+	require.Empty(t, ft.finish(), "a hanging script and an idle finished one end quietly")
+	require.Error(t, <-st, "the hanging connection is closed by the stub")
+	c1.Close()
+	c2.Close()
+}
+
+func TestHangingHandshakeHitsConnectTimeout(t *testing.T) {
+	stub := New(t, "silent", MustParse(t, "!: HANG HANDSHAKE"))
+	start := time.Now()
+	_, err := dial(t, stub.Address(), func(cfg *bolt.DialConfig) { cfg.ConnectTimeout = 100 * time.Millisecond })
+	require.Error(t, err)
+	require.Less(t, time.Since(start), 3*time.Second)
+	require.Eventually(t, func() bool { return len(stub.Handshakes()) == 1 }, 5*time.Second, time.Millisecond)
+	require.Equal(t, Version{}, stub.Handshakes()[0].Negotiated)
 }

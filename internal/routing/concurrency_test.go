@@ -8,9 +8,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 func TestConcurrentCallersShareOneFetch(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	n, c := newFakeNet(), newClock()
 	release := make(chan struct{})
 	var started atomic.Int32
@@ -100,6 +102,7 @@ func TestWaiterContextCancellation(t *testing.T) {
 }
 
 func TestLastWaiterLeavingCancelsFetch(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	n, c := newFakeNet(), newClock()
 	fetchCtx := make(chan context.Context, 2)
 	n.handle("seed:7687", func(ctx context.Context, _ Request) (Table, error) {
@@ -153,6 +156,7 @@ func TestFetchIsCalledWithoutLock(t *testing.T) {
 }
 
 func TestCloseCancelsFetchesAndRefusesCallers(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	n, c := newFakeNet(), newClock()
 	n.handle("seed:7687", func(ctx context.Context, _ Request) (Table, error) {
 		<-ctx.Done()
