@@ -25,6 +25,9 @@ type text struct{ dest *string }
 
 // Scan stores the text form of src.
 func (t text) Scan(src any) error {
+	if t.dest == nil {
+		return fmt.Errorf("conv: Text needs a non-nil *string")
+	}
 	if src == nil {
 		return convErr("", nil, reflect.TypeFor[string](), ErrNull)
 	}

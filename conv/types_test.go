@@ -209,6 +209,9 @@ func TestTextAndInto(t *testing.T) {
 	require.ErrorContains(t, Text(&s).Scan(dbtype.UnsupportedType{Name: "UUID"}), "could not decode")
 	require.ErrorIs(t, Text(&s).Scan(dbtype.UnknownStructure{Tag: 'X'}), dbtype.ErrUnknownStructure)
 
+	require.Error(t, Text(nil).Scan("x"))
+	require.Error(t, Into(nil).Scan("x"))
+
 	var tags []string
 	require.NoError(t, Into(&tags).Scan([]any{"x"}))
 	require.Equal(t, []string{"x"}, tags)

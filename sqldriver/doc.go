@@ -52,6 +52,8 @@
 //	VECTOR (Bolt 6.0+)                  dbtype.Vector             conv.Vector, conv.Float32s, conv.Float64s
 //	UUID (Bolt 6.1+)                    dbtype.UUID               *[16]byte, conv.UUID, conv.Into(*string / *[]byte)
 //
+// Values nested in lists and maps keep their native types (a DATE inside a
+// LIST stays a dbtype.Date); conv.List[time.Time] and conv.Into convert them.
 // A value the driver could not decode (a placeholder for a type the
 // negotiated protocol cannot carry) is an error from Rows.Next naming the
 // column, never a silent stand-in. Rows.ColumnTypes derives scan types and
