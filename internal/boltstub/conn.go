@@ -217,10 +217,14 @@ func (c *connState) runScript(sc *Script) {
 			if steps[j].expect.Match(m) == nil {
 				break
 			}
-			skipped = append(skipped, steps[j].expect.String())
+			skipped = append(skipped, "optional "+steps[j].expect.String())
 		}
-		if j == len(steps) || steps[j].expect == nil {
+		if j == len(steps) {
 			c.failf("step %d: received %s, but expected %s", i, m, alternatives(skipped, "nothing more"))
+			return
+		}
+		if steps[j].expect == nil {
+			c.failf("step %d: received %s, but expected %s", i, m, alternatives(skipped, "the server's "+steps[j].describe()+" first"))
 			return
 		}
 		if err := steps[j].expect.Match(m); err != nil {

@@ -141,3 +141,29 @@ func TestRawManifestHandshake(t *testing.T) {
 	require.Eventually(t, func() bool { return len(stub.Handshakes()) == 1 }, 5*time.Second, time.Millisecond)
 	require.Equal(t, Version{4, 4}, stub.Handshakes()[0].Negotiated)
 }
+
+func TestOptionalStepsInFailureMessage(t *testing.T) {
+	ft := &fakeT{}
+	stub := New(ft, "opt", NewScript().Login().Maybe(Telemetry(nil)).Reply(Success(nil)).Expect(Begin(nil)).Reply(Success(nil)))
+	c, err := dial(t, stub.Address())
+	require.NoError(t, err)
+	_, _ = c.Route(bg, bolt.RouteRequest{})
+	c.Close()
+	requireFailure(t, ft.finish(), "expected optional TELEMETRY * or BEGIN *", "received ROUTE")
+}
+
+func TestClientDisconnectWithoutGoodbye(t *testing.T) {
+	ft := &fakeT{}
+	stub := New(ft, "cut", NewScript().Bolt(4, 4).Expect(Hello(nil)).Reply(Success(nil)).Expect(Run(nil, nil, nil)).Reply())
+	w := rawClient(t, stub.Address(), Version{4, 4})
+	require.NoError(t, w.writeMessage(SigHello, M{}))
+	_, err := w.readMessage()
+	require.NoError(t, err)
+	w.nc.Close()
+	require.Eventually(t, func() bool {
+		ft.mu.Lock()
+		defer ft.mu.Unlock()
+		return len(ft.errs) == 1
+	}, 5*time.Second, time.Millisecond)
+	requireFailure(t, ft.finish(), "the client closed the connection at step 1, but the script still expects RUN * * *")
+}
