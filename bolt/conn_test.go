@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -13,7 +14,7 @@ func TestDialClassicHelloWithAuthBefore51(t *testing.T) {
 	v := Version{5, 0}
 	cli, p := startPeer(t, func(p *peer) {
 		hs := p.handshake(v)
-		require.Equal(t, "60 60 b0 17 00 00 00 05 00 00 00 00 00 00 00 00 00 00 00 00", hexOf(hs))
+		assert.Equal(t, "60 60 b0 17 00 00 00 05 00 00 00 00 00 00 00 00 00 00 00 00", hexOf(hs))
 		f := p.expect(sigHello)
 		extra := f[0].(map[string]any)
 		if extra["scheme"] != "basic" || extra["principal"] != "u" || extra["credentials"] != "p" {
@@ -49,7 +50,7 @@ func TestDialHelloAndLogonInOneWrite(t *testing.T) {
 			t.Errorf("HELLO 5.8 lacks bolt_agent")
 		}
 		f = p.expect(sigLogon)
-		require.Equal(t, map[string]any{"scheme": "basic", "principal": "u", "credentials": "p"}, f[0])
+		assert.Equal(t, map[string]any{"scheme": "basic", "principal": "u", "credentials": "p"}, f[0])
 		p.success(map[string]any{"server": "Neo4j/5.26.0", "connection_id": "bolt-2"})
 		p.success(nil)
 	})
@@ -80,17 +81,17 @@ func TestDialAuthFailure(t *testing.T) {
 func TestRunPullPipelinedAndBatches(t *testing.T) {
 	c, cli, p := dialPeer(t, Version{5, 4}, func(p *peer) {
 		run := p.expect(sigRun)
-		require.Equal(t, "RETURN $x", run[0])
-		require.Equal(t, map[string]any{"x": int64(1)}, run[1])
-		require.Equal(t, map[string]any{"mode": "r", "db": "neo4j"}, run[2])
+		assert.Equal(t, "RETURN $x", run[0])
+		assert.Equal(t, map[string]any{"x": int64(1)}, run[1])
+		assert.Equal(t, map[string]any{"mode": "r", "db": "neo4j"}, run[2])
 		pull := p.expect(sigPull)
-		require.Equal(t, map[string]any{"n": int64(2)}, pull[0])
+		assert.Equal(t, map[string]any{"n": int64(2)}, pull[0])
 		p.success(map[string]any{"fields": []any{"x"}, "t_first": int64(1)})
 		p.record(int64(1))
 		p.record(int64(2))
 		p.success(map[string]any{"has_more": true})
 		pull = p.expect(sigPull)
-		require.Equal(t, map[string]any{"n": int64(2)}, pull[0])
+		assert.Equal(t, map[string]any{"n": int64(2)}, pull[0])
 		p.record(int64(3))
 		p.success(map[string]any{"bookmark": "bm1", "type": "r", "t_last": int64(2)})
 	})
@@ -162,10 +163,10 @@ func TestFailureIgnoredThenResetBeforeNextRun(t *testing.T) {
 func TestExplicitTxTwoRoundTrips(t *testing.T) {
 	c, cli, p := dialPeer(t, Version{5, 8}, func(p *peer) {
 		b := p.expect(sigBegin)
-		require.Equal(t, map[string]any{"bookmarks": []any{"b0"}, "tx_timeout": int64(1500),
+		assert.Equal(t, map[string]any{"bookmarks": []any{"b0"}, "tx_timeout": int64(1500),
 			"tx_metadata": map[string]any{"app": "x"}, "db": "movies", "imp_user": "bob"}, b[0])
 		run := p.expect(sigRun)
-		require.Equal(t, map[string]any{}, run[2], "RUN in a tx has an empty extra")
+		assert.Equal(t, map[string]any{}, run[2], "RUN in a tx has an empty extra")
 		p.expect(sigPull)
 		p.success(map[string]any{})
 		p.success(map[string]any{"fields": []any{"n"}, "qid": int64(0)})
@@ -236,7 +237,7 @@ func TestTwoStreamsInOneTx(t *testing.T) {
 		p.success(nil)
 		// First stream continues by qid.
 		pull := p.expect(sigPull)
-		require.Equal(t, map[string]any{"n": int64(1), "qid": int64(0)}, pull[0])
+		assert.Equal(t, map[string]any{"n": int64(1), "qid": int64(0)}, pull[0])
 		p.record(int64(2))
 		p.success(nil)
 		p.expect(sigCommit)
@@ -273,7 +274,7 @@ func TestAutoCommitStreamBufferedByNextRun(t *testing.T) {
 		p.record(int64(1))
 		p.success(map[string]any{"has_more": true})
 		pull := p.expect(sigPull)
-		require.Equal(t, map[string]any{"n": int64(-1)}, pull[0], "rest pulled at once")
+		assert.Equal(t, map[string]any{"n": int64(-1)}, pull[0], "rest pulled at once")
 		p.record(int64(2))
 		p.record(int64(3))
 		p.success(map[string]any{"bookmark": "b"})
@@ -303,7 +304,7 @@ func TestConsumeDiscards(t *testing.T) {
 		p.record(int64(1))
 		p.success(map[string]any{"has_more": true})
 		d := p.expect(sigDiscard)
-		require.Equal(t, map[string]any{"n": int64(-1)}, d[0])
+		assert.Equal(t, map[string]any{"n": int64(-1)}, d[0])
 		p.success(map[string]any{"type": "r", "bookmark": "bx"})
 	})
 	s, err := c.Run(context.Background(), "A", nil, nil, 1)
@@ -328,7 +329,7 @@ func TestRollbackDiscardsOpenStreams(t *testing.T) {
 		p.record(int64(1))
 		p.success(map[string]any{"has_more": true})
 		d := p.expect(sigDiscard)
-		require.Equal(t, map[string]any{"n": int64(-1), "qid": int64(3)}, d[0])
+		assert.Equal(t, map[string]any{"n": int64(-1), "qid": int64(3)}, d[0])
 		p.expect(sigRollback)
 		p.success(nil)
 		p.success(nil)
@@ -372,11 +373,11 @@ func TestRouteAndTelemetry(t *testing.T) {
 		p.success(map[string]any{"server": "Neo4j/5", "hints": map[string]any{"telemetry.enabled": true, "ssr.enabled": true}})
 		p.success(nil)
 		tel := p.expect(sigTelemetry)
-		require.Equal(t, int64(TelemetryAutoCommit), tel[0])
+		assert.Equal(t, int64(TelemetryAutoCommit), tel[0])
 		r := p.expect(sigRoute)
-		require.Equal(t, map[string]any{"address": "h:1"}, r[0])
-		require.Equal(t, []any{"b"}, r[1])
-		require.Equal(t, map[string]any{"db": "neo4j"}, r[2])
+		assert.Equal(t, map[string]any{"address": "h:1"}, r[0])
+		assert.Equal(t, []any{"b"}, r[1])
+		assert.Equal(t, map[string]any{"db": "neo4j"}, r[2])
 		p.success(nil)
 		p.success(map[string]any{"rt": map[string]any{"ttl": int64(300), "db": "neo4j", "servers": []any{
 			map[string]any{"addresses": []any{"a:1"}, "role": "WRITE"},
@@ -401,7 +402,7 @@ func TestReAuth(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
 		p.expect(sigLogoff)
 		f := p.expect(sigLogon)
-		require.Equal(t, map[string]any{"scheme": "bearer", "credentials": "tok"}, f[0])
+		assert.Equal(t, map[string]any{"scheme": "bearer", "credentials": "tok"}, f[0])
 		p.success(nil)
 		p.success(nil)
 	})
@@ -430,7 +431,7 @@ func TestNotificationFiltersNeed52(t *testing.T) {
 	cli, _ := startPeer(t, func(p *peer) { p.handshake(Version{5, 1}) })
 	_, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: NoAuth(),
 		Versions: []Version{{5, 1}}, Handshake: HandshakeClassic, Notifications: NotificationConfig{MinimumSeverity: "OFF"}})
-	require.ErrorIs(t, err, ErrUnsupported)
+	assert.ErrorIs(t, err, ErrUnsupported)
 }
 
 func TestProtocolViolationMakesDefunct(t *testing.T) {

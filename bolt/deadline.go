@@ -45,10 +45,10 @@ func (c *Conn) leave() {
 		c.mu.Lock()
 		c.gen++
 		c.mu.Unlock()
+		c.lastUsed = time.Now() // only when the socket was used: time.Now is not free
 	}
 	c.armed = false
 	c.ctx = nil
-	c.lastUsed = time.Now()
 }
 
 // arm prepares the socket for blocking I/O under the current context.

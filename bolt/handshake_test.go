@@ -5,6 +5,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -97,10 +98,10 @@ func TestHandshakeFailures(t *testing.T) {
 func TestManifestOverPeer(t *testing.T) {
 	cli, p := startPeer(t, func(p *peer) {
 		hs, _ := p.rd.readRaw(20)
-		require.Equal(t, manifestV1[:], hs[4:8])
+		assert.Equal(t, manifestV1[:], hs[4:8])
 		p.write(unhex(t, "000001ff040004040400040405000208050001010600"))
 		choice, _ := p.rd.readRaw(5)
-		require.Equal(t, unhex(t, "0000010600"), choice)
+		assert.Equal(t, unhex(t, "0000010600"), choice)
 		p.helloOK(Version{6, 1}, nil)
 	})
 	c, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: NoAuth()})
