@@ -1,6 +1,48 @@
-// Package bolt speaks the Neo4j Bolt wire protocol: PackStream encoding, message
-// framing (chunking), version negotiation (classic and manifest handshakes for Bolt
-// 4.4, 5.0–5.8 and 6.0–6.1), every request and response message, TLS dialling and one
-// connection's state machine. It knows nothing of sessions, pools or database/sql;
-// package native builds the user-facing API on top of it.
+// Package bolt speaks the Neo4j Bolt wire protocol: message framing (chunking),
+// version negotiation (classic and manifest v1 handshakes for Bolt 4.4, 5.0–5.4,
+// 5.6–5.8 and 6.0–6.1), every request and response message, TLS dialling and one
+// connection's state machine. PackStream values are encoded and decoded by the
+// subpackage packstream into the types of package dbtype. Package bolt knows nothing
+// of sessions, pools or database/sql; package native builds the user-facing API on
+// top of it.
+//
+// # Connections
+//
+// [Dial] opens a [Conn]: TCP (with keep-alive), optional TLS ([TLSConfig] builds a
+// configuration for bolt+s or bolt+ssc), the handshake, then HELLO and — from Bolt
+// 5.1 — LOGON, sent together in one write. A Conn is used by one goroutine at a time.
+//
+//	c, err := bolt.Dial(ctx, bolt.DialConfig{Address: "localhost:7687",
+//		Auth: bolt.BasicAuth("neo4j", "secret", "")})
+//	s, err := c.Run(ctx, "UNWIND range(1, 3) AS x RETURN x", nil, nil, 1000)
+//	for {
+//		rec, err := s.Next(ctx) // nil, nil after the last record
+//		...
+//	}
+//	sum, err := s.Consume(ctx)
+//
+// # Pipelining
+//
+// Requests are queued and flushed together: Run sends RUN and the first PULL in one
+// write; Begin is only queued, so BEGIN+RUN+PULL share one write and a transaction
+// of one query costs two round trips including COMMIT. After a FAILURE the server
+// ignores everything until RESET; the next Run or Begin queues that RESET itself.
+// When a request must be sent while a result is still open, the open result's
+// records are read into memory first (inside a transaction only the batch in flight:
+// the rest is fetched later by its qid), so every result stays readable.
+//
+// # Versions
+//
+// Which message, field and structure exists in which Bolt version is recorded in one
+// table (see [Feature] and [Version.Has]); the rest of the package consults it and
+// fills packstream.Features from it.
+//
+// # Contexts and errors
+//
+// Every blocking method takes a context. Its deadline becomes the socket deadline,
+// and its cancellation (also without a deadline) wakes a blocked read or write
+// through context.AfterFunc — no goroutine or timer per read. An interrupted read or
+// write leaves the connection defunct. A FAILURE is returned as a [*ServerError];
+// transport and protocol failures as a [*ConnectivityError] (which matches
+// [ErrDefunct] with errors.Is).
 package bolt
