@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 )
 
 // Roles is the topology of one database: member names (or literal host:port
@@ -64,6 +65,7 @@ type Member struct {
 	onQuery     func(Query) Result
 	routeFail   string
 	routeFailMs string
+	latency     time.Duration
 }
 
 // NewCluster starts one member per name, speaking the given handshake (zero =
@@ -224,6 +226,14 @@ func (m *Member) OnQuery(fn func(Query) Result) {
 func (m *Member) FailRoute(code, msg string) {
 	m.mu.Lock()
 	m.routeFail, m.routeFailMs = code, msg
+	m.mu.Unlock()
+}
+
+// SetLatency makes the member wait d before answering each message (0 = at
+// once), e.g. a slow router for concurrency tests.
+func (m *Member) SetLatency(d time.Duration) {
+	m.mu.Lock()
+	m.latency = d
 	m.mu.Unlock()
 }
 

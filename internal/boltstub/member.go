@@ -17,7 +17,16 @@ type memberConn struct {
 // session is the member's Handler.
 func (m *Member) session(conn int, _ Version) Session {
 	mc := &memberConn{m: m, conn: conn}
-	return mc.handle
+	return func(msg Message) ([]Response, error) {
+		rs, err := mc.handle(msg)
+		m.mu.Lock()
+		d := m.latency
+		m.mu.Unlock()
+		if d > 0 && err == nil {
+			rs = append([]Response{Sleep(d)}, rs...)
+		}
+		return rs, err
+	}
 }
 
 func (mc *memberConn) handle(msg Message) ([]Response, error) {

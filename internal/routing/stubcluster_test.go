@@ -180,3 +180,21 @@ func TestStubClusterHomeDatabaseCacheWithSSR(t *testing.T) {
 		require.True(t, sawNullDB, "home database is asked with no db")
 	}
 }
+
+func TestStubClusterConcurrentSelectsShareOneRoute(t *testing.T) {
+	cl := boltstub.NewCluster(t, boltstub.Handshake{}, "core1", "core2")
+	cl.SetRoles("neo4j", boltstub.Roles{Routers: []string{"core1"}, Readers: []string{"core1", "core2"}, Writers: []string{"core1"}})
+	cl.Member("core1").SetLatency(100 * time.Millisecond)
+	r := stubRouter(t, cl.Member("core1").Address(), newClock(), nil)
+
+	const callers = 64
+	errs := make(chan error, callers)
+	for i := 0; i < callers; i++ {
+		go func() { _, _, err := r.Select(bg, "neo4j", "", Read, nil); errs <- err }()
+	}
+	for i := 0; i < callers; i++ {
+		require.NoError(t, <-errs)
+	}
+	require.Equal(t, 1, cl.Member("core1").Count("ROUTE"))
+	require.Equal(t, 1, cl.Member("core1").Stub().Connections())
+}
