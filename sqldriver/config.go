@@ -37,6 +37,33 @@ func (m BookmarkMode) String() string {
 	return fmt.Sprintf("BookmarkMode(%d)", int(m))
 }
 
+// ValueMode chooses the values Rows hand to database/sql.
+type ValueMode int
+
+const (
+	// ValuesNative (the default) hands over Go's standard values where they
+	// exist and the dbtype values (Node, Duration, Point2D, ...) otherwise — see
+	// the value table in the package documentation.
+	ValuesNative ValueMode = iota
+	// ValuesStandard hands over only values every database/sql tool knows
+	// (nil, bool, int64, float64, string, []byte, time.Time): lists, maps,
+	// graph values, points and vectors as JSON ([]byte, see conv.JSON); times
+	// of day, durations and UUIDs as their ISO / canonical text (string); dates
+	// as time.Time.
+	ValuesStandard
+)
+
+// String returns "native" or "standard" (the DSN spelling).
+func (m ValueMode) String() string {
+	switch m {
+	case ValuesNative:
+		return "native"
+	case ValuesStandard:
+		return "standard"
+	}
+	return fmt.Sprintf("ValueMode(%d)", int(m))
+}
+
 // Options are the per-connection settings of a *sql.DB: everything that does
 // not belong to the native driver. They are part of [Config] and are what
 // [OpenDBFromDriver] takes.
@@ -56,6 +83,8 @@ type Options struct {
 	ImpersonatedUser string
 	// Bookmarks chooses the causal chaining (DSN: bookmarks=shared|session|none).
 	Bookmarks BookmarkMode
+	// Values chooses the values Rows hand over (DSN: values=native|standard).
+	Values ValueMode
 	// BookmarkManager, with BookmarksShared, replaces the manager the connector
 	// would create, e.g. to share one with native sessions of the same program.
 	BookmarkManager native.BookmarkManager
@@ -90,8 +119,8 @@ func (c *Config) String() string {
 	if c.Auth != nil {
 		auth = fmt.Sprint(c.Auth)
 	}
-	return fmt.Sprintf("sqldriver.Config{URI=%q, Auth=%s, Database=%q, AccessMode=%v, FetchSize=%d, ImpersonatedUser=%q, Bookmarks=%v, Driver=%v}",
-		c.URI, auth, c.Database, c.AccessMode, c.FetchSize, c.ImpersonatedUser, c.Bookmarks, c.Driver)
+	return fmt.Sprintf("sqldriver.Config{URI=%q, Auth=%s, Database=%q, AccessMode=%v, FetchSize=%d, ImpersonatedUser=%q, Bookmarks=%v, Values=%v, Driver=%v}",
+		c.URI, auth, c.Database, c.AccessMode, c.FetchSize, c.ImpersonatedUser, c.Bookmarks, c.Values, c.Driver)
 }
 
 // validate checks the options that the native layer does not.
@@ -101,6 +130,9 @@ func (o *Options) validate() error {
 	}
 	if o.Bookmarks < BookmarksShared || o.Bookmarks > BookmarksNone {
 		return fmt.Errorf("sqldriver: Options.Bookmarks %d is not a BookmarkMode", int(o.Bookmarks))
+	}
+	if o.Values < ValuesNative || o.Values > ValuesStandard {
+		return fmt.Errorf("sqldriver: Options.Values %d is not a ValueMode", int(o.Values))
 	}
 	if o.FetchSize < native.FetchAll {
 		return fmt.Errorf("sqldriver: Options.FetchSize must be positive, 0 or native.FetchAll (-1), got %d", o.FetchSize)

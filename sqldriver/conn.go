@@ -147,7 +147,7 @@ func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		if err != nil {
 			return nil, err
 		}
-		return newRows(ctx, res, nil)
+		return newRows(ctx, res, nil, c.connector.opts.Values)
 	}
 	if err := c.joinBookmarks(ctx); err != nil {
 		return nil, err
@@ -158,7 +158,7 @@ func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 	if err != nil {
 		return nil, err
 	}
-	return newRows(ctx, res, s)
+	return newRows(ctx, res, s, c.connector.opts.Values)
 }
 
 // ExecContext runs query like QueryContext, discards its records and reports

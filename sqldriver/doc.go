@@ -52,6 +52,11 @@
 //	VECTOR (Bolt 6.0+)                  dbtype.Vector             conv.Vector, conv.Float32s, conv.Float64s
 //	UUID (Bolt 6.1+)                    dbtype.UUID               *[16]byte, conv.UUID, conv.Into(*string / *[]byte)
 //
+// With the DSN option values=standard, Rows hand over only standard values for
+// generic SQL tools: LIST, MAP, NODE, RELATIONSHIP, PATH, POINT and VECTOR as
+// JSON []byte (see conv.JSON), ZONED TIME, LOCAL TIME, DURATION and UUID as
+// text, dates as time.Time.
+//
 // Values nested in lists and maps keep their native types (a DATE inside a
 // LIST stays a dbtype.Date); conv.List[time.Time] and conv.Into convert them.
 // A value the driver could not decode (a placeholder for a type the
@@ -89,6 +94,7 @@
 //	access_mode=read|write                     default mode outside ReadOnly transactions (write)
 //	bookmarks=shared|session|none              causal chaining across the pool, per connection, or none (shared)
 //	fetch_size=N|all                           records per PULL (1000)
+//	values=native|standard                     dbtype values, or only standard ones (JSON, text) (native)
 //	impersonated_user=NAME                     run transactions as NAME
 //	max_connection_pool_size=N                 sockets per server (100; negative: unlimited)
 //	connection_acquisition_timeout=DURATION    wait for a pooled socket (60s)

@@ -114,6 +114,17 @@ var dsnOptions = map[string]dsnOption{
 		}
 		return nil
 	},
+	"values": func(c *Config, _ map[string]string, v string) error {
+		switch strings.ToLower(v) {
+		case "native":
+			c.Values = ValuesNative
+		case "standard":
+			c.Values = ValuesStandard
+		default:
+			return errors.New("want native or standard")
+		}
+		return nil
+	},
 	"impersonated_user": func(c *Config, _ map[string]string, v string) error {
 		c.ImpersonatedUser = v
 		return nil

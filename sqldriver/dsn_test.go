@@ -34,7 +34,7 @@ func TestParseDSNEveryOption(t *testing.T) {
 		"connection_liveness_check_timeout=0s&socket_connect_timeout=250ms&socket_keepalive=false&" +
 		"max_transaction_retry_time=9s&user_agent=me%2F1&telemetry=false&" +
 		"notifications_min_severity=warning&notifications_disabled_classifications=hint,deprecation&" +
-		"routing.region=eu&routing.zone=a%20b"
+		"values=standard&routing.region=eu&routing.zone=a%20b"
 	c, err := ParseDSN(dsn)
 	require.NoError(t, err)
 	require.Equal(t, "neo4j+s://db.example.com:7999?region=eu&zone=a+b", c.URI)
@@ -44,6 +44,7 @@ func TestParseDSNEveryOption(t *testing.T) {
 	require.Equal(t, BookmarksSession, c.Bookmarks)
 	require.Equal(t, native.FetchAll, c.FetchSize)
 	require.Equal(t, "bob", c.ImpersonatedUser)
+	require.Equal(t, ValuesStandard, c.Values)
 	d := c.Driver
 	require.Equal(t, 7, d.MaxConnectionPoolSize)
 	require.Equal(t, 3*time.Second, d.ConnectionAcquisitionTimeout)

@@ -19,6 +19,7 @@ type Rows struct {
 	res     native.Result
 	session native.Session // auto-commit results: the session, for bookmark sinks
 	keys    []string
+	mode    ValueMode
 	cur     *native.Record
 	first   *native.Record // the record column types are derived from
 	typed   bool
@@ -32,12 +33,12 @@ var (
 	_ driver.RowsColumnTypeNullable         = (*Rows)(nil)
 )
 
-func newRows(ctx context.Context, res native.Result, s native.Session) (*Rows, error) {
+func newRows(ctx context.Context, res native.Result, s native.Session, mode ValueMode) (*Rows, error) {
 	keys, err := res.Keys()
 	if err != nil {
 		return nil, err
 	}
-	return &Rows{ctx: ctx, res: res, session: s, keys: keys}, nil
+	return &Rows{ctx: ctx, res: res, session: s, keys: keys, mode: mode}, nil
 }
 
 // Columns returns the result's keys (the names in RETURN).
@@ -64,7 +65,7 @@ func (r *Rows) Next(dest []driver.Value) error {
 			dest[i] = nil
 			continue
 		}
-		v, err := toDriverValue(rec.Values[i])
+		v, err := toDriverValue(rec.Values[i], r.mode)
 		if err != nil {
 			return fmt.Errorf("sqldriver: column %d (%q): %w", i, r.key(i), err)
 		}
@@ -160,7 +161,7 @@ func (r *Rows) ColumnTypeScanType(i int) reflect.Type {
 	if !ok {
 		return anyType
 	}
-	return scanType(v)
+	return scanType(v, r.mode)
 }
 
 // ColumnTypeDatabaseTypeName returns the Neo4j type of the column's value in

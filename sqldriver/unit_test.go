@@ -94,33 +94,33 @@ func TestCheckIsolation(t *testing.T) {
 
 func TestToDriverValue(t *testing.T) {
 	d := dbtype.NewDate(2024, 2, 29)
-	v, err := toDriverValue(d)
+	v, err := toDriverValue(d, ValuesNative)
 	require.NoError(t, err)
 	require.Equal(t, time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), v)
 
 	ldt := dbtype.NewLocalDateTime(2024, 1, 2, 3, 4, 5, 6)
-	v, err = toDriverValue(ldt)
+	v, err = toDriverValue(ldt, ValuesNative)
 	require.NoError(t, err)
 	require.Equal(t, time.Date(2024, 1, 2, 3, 4, 5, 6, time.UTC), v)
 
 	for _, same := range []any{nil, true, int64(1), 1.5, "s", []byte("b"), []any{int64(1)},
 		map[string]any{"a": int64(1)}, dbtype.Node{}, dbtype.Point2D{}, dbtype.Duration{}, dbtype.NewLocalTime(1, 2, 3, 0),
 		dbtype.UUID{1}} {
-		v, err := toDriverValue(same)
+		v, err := toDriverValue(same, ValuesNative)
 		require.NoError(t, err)
 		require.Equal(t, same, v)
 	}
 
-	_, err = toDriverValue(dbtype.UnknownStructure{Tag: 'V', Fields: 2, Reason: "Vector needs Bolt 6.0+"})
+	_, err = toDriverValue(dbtype.UnknownStructure{Tag: 'V', Fields: 2, Reason: "Vector needs Bolt 6.0+"}, ValuesNative)
 	require.ErrorIs(t, err, dbtype.ErrUnknownStructure)
-	_, err = toDriverValue(dbtype.UnsupportedType{Name: "UUID", MinProtocolMajor: 6, MinProtocolMinor: 1})
+	_, err = toDriverValue(dbtype.UnsupportedType{Name: "UUID", MinProtocolMajor: 6, MinProtocolMinor: 1}, ValuesNative)
 	require.ErrorContains(t, err, "UUID")
-	_, err = toDriverValue(map[string]any{"originalType": "UUID", "reason": "UNKNOWN_TYPE"})
+	_, err = toDriverValue(map[string]any{"originalType": "UUID", "reason": "UNKNOWN_TYPE"}, ValuesNative)
 	require.ErrorContains(t, err, "replaced a UUID value by a placeholder")
 
-	require.Equal(t, anyType, scanType(nil))
-	require.Equal(t, "time.Time", scanType(d).String())
-	require.Equal(t, "int64", scanType(int64(1)).String())
+	require.Equal(t, anyType, scanType(nil, ValuesNative))
+	require.Equal(t, "time.Time", scanType(d, ValuesNative).String())
+	require.Equal(t, "int64", scanType(int64(1), ValuesNative).String())
 }
 
 type fakeCounters struct{ native.Counters }
@@ -209,6 +209,33 @@ func TestClosedConnIsBadConn(t *testing.T) {
 	require.True(t, errors.Is(conn.Ping(context.Background()), driver.ErrBadConn))
 	require.NoError(t, c.Close())
 	require.NoError(t, c.Close(), "connector Close is idempotent")
+}
+
+func TestStandardValues(t *testing.T) {
+	cases := []struct{ in, want any }{
+		{nil, nil},
+		{int64(1), int64(1)},
+		{dbtype.NewDate(2024, 2, 29), time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC)},
+		{dbtype.NewLocalTime(1, 2, 3, 0), "01:02:03"},
+		{dbtype.Duration{Days: 1}, "P1D"},
+		{dbtype.UUID{0x55}, "55000000-0000-0000-0000-000000000000"},
+		{[]any{int64(1), "a"}, []byte(`[1,"a"]`)},
+		{map[string]any{"a": nil}, []byte(`{"a":null}`)},
+		{dbtype.Point2D{SpatialRefId: 7203, X: 1, Y: 2}, []byte(`{"srid":7203,"x":1,"y":2}`)},
+	}
+	for _, c := range cases {
+		got, err := toDriverValue(c.in, ValuesStandard)
+		require.NoError(t, err, "%T", c.in)
+		require.Equal(t, c.want, got, "%T", c.in)
+		require.True(t, driver.IsValue(got), "%T is a standard driver.Value", got)
+	}
+	_, err := toDriverValue(map[string]any{"originalType": "VECTOR", "reason": "UNKNOWN_TYPE"}, ValuesStandard)
+	require.ErrorContains(t, err, "placeholder")
+	_, err = toDriverValue(dbtype.UnknownStructure{Tag: 'X'}, ValuesStandard)
+	require.ErrorIs(t, err, dbtype.ErrUnknownStructure)
+	require.Equal(t, "[]uint8", scanType(dbtype.Node{}, ValuesStandard).String())
+	require.Equal(t, "standard", ValuesStandard.String())
+	require.Equal(t, "ValueMode(7)", ValueMode(7).String())
 }
 
 func TestBookmarkModeString(t *testing.T) {

@@ -281,3 +281,38 @@ func TestValueTable(t *testing.T) {
 		})
 	})
 }
+
+// TestStandardValues: with values=standard every column scans into a string
+// (or []byte), as generic SQL tools expect.
+func TestStandardValues(t *testing.T) {
+	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
+		db := openDB(t, s, "values=standard")
+		ctx := context.Background()
+		rows, err := db.QueryContext(ctx, `RETURN [1, 'a'] AS l, {k: date('2024-01-02')} AS m,
+			point({x: 1, y: 2}) AS p, duration('PT90S') AS d, localtime('10:00') AS t, date('2024-01-02') AS day`)
+		require.NoError(t, err)
+		defer rows.Close()
+		cts, err := rows.ColumnTypes()
+		require.NoError(t, err)
+		require.Equal(t, "LIST<ANY>", cts[0].DatabaseTypeName())
+		require.Equal(t, "[]uint8", cts[0].ScanType().String())
+		require.Equal(t, "string", cts[3].ScanType().String())
+		require.True(t, rows.Next())
+		var l, m, p, d, lt string
+		var day time.Time
+		require.NoError(t, rows.Scan(&l, &m, &p, &d, &lt, &day))
+		require.JSONEq(t, `[1, "a"]`, l)
+		require.JSONEq(t, `{"k": "2024-01-02"}`, m)
+		require.JSONEq(t, `{"srid": 7203, "x": 1, "y": 2}`, p)
+		require.Equal(t, "PT1M30S", d)
+		require.Equal(t, "10:00:00", lt)
+		require.Equal(t, time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC), day)
+		require.False(t, rows.Next())
+		require.NoError(t, rows.Err())
+
+		s.Clean(t)
+		var node []byte
+		require.NoError(t, db.QueryRowContext(ctx, "CREATE (n:Std {a: 1}) RETURN n").Scan(&node))
+		require.Contains(t, string(node), `"labels":["Std"],"properties":{"a":1}`)
+	})
+}
