@@ -20,8 +20,8 @@
 //     lossy [Duration.Std]);
 //   - collections: [List] (typed lists such as List[string]) and [Map];
 //   - Bolt 6: [UUID], [Vector], [Float32s], [Float64s];
-//   - any value into any Go variable: [Into] (by the rules of [Assign]), and its
-//     text form: [Text].
+//   - any value into any Go variable: [Into] (by the rules of [Assign]), its
+//     text form: [Text], its JSON form: [JSON].
 //
 // A NULL scanned into one of these types fails with [ErrNull] (List and Map
 // accept it as nil); wrap the type in [database/sql.Null] to accept NULL:
