@@ -18,17 +18,23 @@ type Matcher interface {
 
 type anyMatcher struct{}
 
+// Match implements Matcher.
 func (anyMatcher) Match(any) error { return nil }
-func (anyMatcher) String() string  { return "*" }
+
+// String implements Matcher.
+func (anyMatcher) String() string { return "*" }
 
 // Any matches every value.
 var Any Matcher = anyMatcher{}
 
 type absentMatcher struct{}
 
+// Match implements Matcher.
 func (absentMatcher) Match(got any) error {
 	return fmt.Errorf("want the key absent, got %s", render(got))
 }
+
+// String implements Matcher.
 func (absentMatcher) String() string { return "<absent>" }
 
 // Absent, as a dictionary value, requires the key to be missing.
@@ -36,12 +42,15 @@ var Absent Matcher = absentMatcher{}
 
 type nullMatcher struct{}
 
+// Match implements Matcher.
 func (nullMatcher) Match(got any) error {
 	if got == nil {
 		return nil
 	}
 	return fmt.Errorf("want null, got %s", render(got))
 }
+
+// String implements Matcher.
 func (nullMatcher) String() string { return "null" }
 
 // Null matches only null. (A nil expected field means "anything"; use Null
@@ -53,12 +62,15 @@ type funcMatcher struct {
 	fn   func(any) bool
 }
 
+// Match implements Matcher.
 func (f funcMatcher) Match(got any) error {
 	if f.fn(got) {
 		return nil
 	}
 	return fmt.Errorf("want %s, got %s", f.desc, render(got))
 }
+
+// String implements Matcher.
 func (f funcMatcher) String() string { return f.desc }
 
 // Func matches the values fn accepts; desc describes them in failure messages.
@@ -71,8 +83,10 @@ type partial struct{ want map[string]any }
 // are allowed); Absent values require a key to be missing.
 func Partial(want M) Matcher { return partial{normalize(want).(map[string]any)} }
 
+// String implements Matcher.
 func (p partial) String() string { return "partial" + render(p.want) }
 
+// Match implements Matcher.
 func (p partial) Match(got any) error {
 	g, ok := got.(map[string]any)
 	if !ok {

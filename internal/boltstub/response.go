@@ -21,6 +21,8 @@ type message struct {
 }
 
 func (m message) play(c *connState) (bool, error) { return false, c.w.writeMessage(m.sig, m.fields...) }
+
+// String implements Response.
 func (m message) String() string {
 	return Message{Sig: m.sig, Name: MessageName(m.sig), Fields: m.fields}.String()
 }
@@ -89,7 +91,9 @@ type action struct {
 }
 
 func (a action) play(c *connState) (bool, error) { return a.fn(c) }
-func (a action) String() string                  { return a.name }
+
+// String implements Response.
+func (a action) String() string { return a.name }
 
 // Close closes the connection (the script ends here).
 func Close() Response {
