@@ -33,11 +33,12 @@ func FromBolt(rt bolt.RoutingTable, ssr bool) Table {
 }
 
 // BoltFetch returns a Config.Fetch that borrows a connection to the router
-// with acquire, sends ROUTE on it and hands it back with release (err is the
-// Route error, nil on success, so the pool can drop a broken connection).
-func BoltFetch(acquire func(ctx context.Context, address string) (*bolt.Conn, error), release func(c *bolt.Conn, err error)) func(context.Context, string, Request) (Table, error) {
+// with acquire (auth is Request.Auth: nil = the driver's credentials), sends
+// ROUTE on it and hands it back with release (err is the Route error, nil on
+// success, so the pool can drop a broken connection).
+func BoltFetch(acquire func(ctx context.Context, address string, auth any) (*bolt.Conn, error), release func(c *bolt.Conn, err error)) func(context.Context, string, Request) (Table, error) {
 	return func(ctx context.Context, address string, req Request) (Table, error) {
-		c, err := acquire(ctx, address)
+		c, err := acquire(ctx, address, req.Auth)
 		if err != nil {
 			return Table{}, err
 		}

@@ -83,7 +83,7 @@ func TestWaiterContextCancellation(t *testing.T) {
 	require.Eventually(t, func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		f := r.flights[flightKey("neo4j", "")]
+		f := r.flights[flightKey("neo4j", Query{})]
 		return f != nil && f.waiters == 2
 	}, 5*time.Second, time.Millisecond)
 

@@ -19,7 +19,9 @@
 // with no database and the server's answer names the database it resolved to.
 // When the answering server advertised server-side routing (Table.SSR, the
 // ssr.enabled hint of Bolt 5.8), that resolution is cached per user for as long
-// as the table is fresh, so later sessions skip the extra ROUTE.
+// as the table is fresh, so later sessions skip the extra ROUTE. Sessions that
+// authenticate as another user than the driver pass Query.AuthKey (and
+// Query.Auth for Fetch) to Lookup so their resolutions are kept apart.
 //
 // The Router never holds its lock while calling Fetch, InUse or OnRemove.
 package routing

@@ -17,22 +17,24 @@ type flight struct {
 	cancel  context.CancelFunc // stops the fetch when every waiter gave up
 }
 
-// flightKey names the fetch of db's table, or of impUser's home database.
-func flightKey(db, impUser string) string {
+// flightKey names the fetch of db's table, or (db "") of the home database
+// of q's user.
+func flightKey(db string, q Query) string {
 	if db == "" {
-		return "home\x00" + impUser
+		return "home\x00" + homeKey(q.AuthKey, q.ImpersonatedUser)
 	}
 	return "db\x00" + db
 }
 
-// joinLocked returns the fetch under way for (db, impUser), starting one when
-// there is none, and counts the caller as a waiter. r.mu is held.
+// joinLocked returns the fetch under way for db (or q's home database when db
+// is ""), starting one when there is none, and counts the caller as a waiter.
+// r.mu is held.
 //
 // The fetch runs in its own goroutine under a context that keeps ctx's values
 // but not its cancellation: it ends when every waiter has stopped waiting, not
 // when the first caller's context does.
-func (r *Router) joinLocked(ctx context.Context, db, impUser string, bookmarks []string) *flight {
-	key := flightKey(db, impUser)
+func (r *Router) joinLocked(ctx context.Context, db string, q Query) *flight {
+	key := flightKey(db, q)
 	if f, ok := r.flights[key]; ok {
 		f.waiters++
 		return f
@@ -42,11 +44,12 @@ func (r *Router) joinLocked(ctx context.Context, db, impUser string, bookmarks [
 	r.flights[key] = f
 	req := Request{
 		Database:         db,
-		ImpersonatedUser: impUser,
-		Bookmarks:        slices.Clone(bookmarks),
+		ImpersonatedUser: q.ImpersonatedUser,
+		Bookmarks:        slices.Clone(q.Bookmarks),
 		RoutingContext:   r.routing,
+		Auth:             q.Auth,
 	}
-	go r.run(fctx, f, req)
+	go r.run(fctx, f, req, homeKey(q.AuthKey, q.ImpersonatedUser))
 	return f
 }
 
@@ -77,7 +80,7 @@ func (r *Router) await(ctx context.Context, f *flight) (Table, error) {
 }
 
 // run performs f's fetch, stores the table and wakes the waiters.
-func (r *Router) run(ctx context.Context, f *flight, req Request) {
+func (r *Router) run(ctx context.Context, f *flight, req Request, home string) {
 	defer f.cancel()
 	t, err := r.discover(ctx, req)
 
@@ -102,7 +105,7 @@ func (r *Router) run(ctx context.Context, f *flight, req Request) {
 			}
 			e.table = t.clone()
 			if req.Database == "" && t.SSR {
-				r.home[req.ImpersonatedUser] = homeEntry{db: name, expires: t.Expires}
+				r.home[home] = homeEntry{db: name, expires: t.Expires}
 			}
 		}
 	}

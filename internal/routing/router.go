@@ -70,7 +70,7 @@ type Router struct {
 
 	mu      sync.Mutex
 	tables  map[string]*entry    // by database name
-	home    map[string]homeEntry // by impersonated user ("" = the authenticated user)
+	home    map[string]homeEntry // by homeKey(auth key, impersonated user)
 	flights map[string]*flight   // fetches under way, by flightKey
 	closed  bool
 }
@@ -117,6 +117,26 @@ func fatalDuringDiscovery(err error) bool {
 	return errors.As(err, &se) && se.IsFatalDuringDiscovery()
 }
 
+// Query describes a transaction that needs a server.
+type Query struct {
+	// Database is the database; "" = the home database of ImpersonatedUser, or
+	// of the authenticated user when ImpersonatedUser is "".
+	Database string
+	// ImpersonatedUser is sent with ROUTE ("" = none).
+	ImpersonatedUser string
+	// Mode picks readers or writers.
+	Mode AccessMode
+	// Bookmarks go with a ROUTE this query causes. Callers that share a fetch
+	// under way share the bookmarks of the one that started it.
+	Bookmarks []string
+	// AuthKey identifies the credentials of a session that authenticates as
+	// someone else than the driver ("" = the driver's): home databases are
+	// resolved and cached per AuthKey and ImpersonatedUser.
+	AuthKey string
+	// Auth is handed to Fetch in Request.Auth (e.g. the session's token).
+	Auth any
+}
+
 // Select returns the server for a transaction on database db ("" = the home
 // database of impUser, or of the authenticated user when impUser is "") in
 // access mode mode, and the database name it resolved to. It fetches the table
@@ -134,6 +154,13 @@ func (r *Router) Select(ctx context.Context, db, impUser string, mode AccessMode
 // best first (least in use, round-robin among ties), so a caller can move to
 // the next when one cannot be reached. The list is never empty without error.
 func (r *Router) Candidates(ctx context.Context, db, impUser string, mode AccessMode, bookmarks []string) ([]string, string, error) {
+	return r.Lookup(ctx, Query{Database: db, ImpersonatedUser: impUser, Mode: mode, Bookmarks: bookmarks})
+}
+
+// Lookup is the general form of Candidates: it returns the servers for q,
+// best first, and the database name q.Database resolved to.
+func (r *Router) Lookup(ctx context.Context, q Query) ([]string, string, error) {
+	db, mode := q.Database, q.Mode
 	if err := ctx.Err(); err != nil {
 		return nil, db, fmt.Errorf("routing: selecting a %s server: %w", mode, err)
 	}
@@ -145,7 +172,7 @@ func (r *Router) Candidates(ctx context.Context, db, impUser string, mode Access
 	}
 	now := r.cfg.Now()
 	if db == "" {
-		if h, ok := r.home[impUser]; ok && now.Before(h.expires) {
+		if h, ok := r.home[homeKey(q.AuthKey, q.ImpersonatedUser)]; ok && now.Before(h.expires) {
 			resolved = h.db
 		}
 	}
@@ -156,7 +183,7 @@ func (r *Router) Candidates(ctx context.Context, db, impUser string, mode Access
 			return r.order(list, start), resolved, nil
 		}
 	}
-	f := r.joinLocked(ctx, resolved, impUser, bookmarks)
+	f := r.joinLocked(ctx, resolved, q)
 	r.mu.Unlock()
 
 	t, err := r.await(ctx, f)
@@ -180,6 +207,9 @@ func (r *Router) Candidates(ctx context.Context, db, impUser string, mode Access
 	}
 	return r.order(list, start), resolved, nil
 }
+
+// homeKey is the home-database cache key of a user.
+func homeKey(authKey, impUser string) string { return authKey + "\x00" + impUser }
 
 // fresh reports whether e can serve mode without a refresh.
 func (e *entry) fresh(now time.Time, mode AccessMode) bool {
@@ -280,7 +310,7 @@ func (r *Router) Servers() []string {
 func (r *Router) HomeDatabase(impUser string) (string, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h, ok := r.home[impUser]
+	h, ok := r.home[homeKey("", impUser)]
 	if !ok || !r.cfg.Now().Before(h.expires) {
 		return "", false
 	}
@@ -321,7 +351,7 @@ func (r *Router) ForceRefresh(ctx context.Context, db string) (Table, error) {
 		r.mu.Unlock()
 		return Table{}, ErrClosed
 	}
-	f := r.joinLocked(ctx, db, "", nil)
+	f := r.joinLocked(ctx, db, Query{Database: db})
 	r.mu.Unlock()
 	t, err := r.await(ctx, f)
 	if err != nil {

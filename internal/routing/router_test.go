@@ -386,3 +386,27 @@ func TestAccessModeString(t *testing.T) {
 	require.Equal(t, "write", Write.String())
 	require.True(t, strings.Contains(table("x", nil, nil, nil).String(), `db="x"`))
 }
+
+func TestHomeDatabasePerSessionAuth(t *testing.T) {
+	n, c := newFakeNet(), newClock()
+	n.handle("seed:7687", func(_ context.Context, req Request) (Table, error) {
+		db := req.Database
+		if db == "" {
+			db = "home-of-" + req.Auth.(string)
+		}
+		tb := table(db, l("seed:7687"), l("a:1"), l("w:1"))
+		tb.SSR = true
+		return tb, nil
+	})
+	r := newTestRouter(t, n, c, nil)
+	for i := 0; i < 2; i++ {
+		for _, user := range l("ann", "ben") {
+			_, db, err := r.Lookup(bg, Query{Mode: Read, AuthKey: "basic/" + user, Auth: user})
+			require.NoError(t, err)
+			require.Equal(t, "home-of-"+user, db)
+		}
+	}
+	require.Equal(t, 2, n.count(), "one resolution per session user, then the cache")
+	_, ok := r.HomeDatabase("")
+	require.False(t, ok, "the driver user's home database was never resolved")
+}

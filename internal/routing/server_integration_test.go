@@ -76,7 +76,7 @@ func TestIntegrationRouteOnSingleInstance(t *testing.T) {
 func TestIntegrationRouterOnSingleInstance(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
 		ctx := context.Background()
-		acquire := func(ctx context.Context, addr string) (*bolt.Conn, error) { return dialReal(ctx, s, addr) }
+		acquire := func(ctx context.Context, addr string, _ any) (*bolt.Conn, error) { return dialReal(ctx, s, addr) }
 		release := func(c *bolt.Conn, _ error) { c.Close() }
 		r, err := New(Config{InitialAddress: s.Address(), Fetch: BoltFetch(acquire, release)})
 		require.NoError(t, err)

@@ -16,7 +16,7 @@ import (
 // a pooled one.
 func stubRouter(t *testing.T, initial string, c *clock, mod func(*Config)) *Router {
 	t.Helper()
-	acquire := func(ctx context.Context, addr string) (*bolt.Conn, error) {
+	acquire := func(ctx context.Context, addr string, _ any) (*bolt.Conn, error) {
 		return bolt.Dial(ctx, bolt.DialConfig{Address: addr, Auth: bolt.BasicAuth("neo4j", "pw", ""),
 			RoutingContext: map[string]string{"address": initial}, ConnectTimeout: 5 * time.Second})
 	}

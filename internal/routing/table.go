@@ -38,6 +38,9 @@ type Request struct {
 	// RoutingContext is the URI's query parameters plus "address" (the initial
 	// router as host:port).
 	RoutingContext map[string]string
+	// Auth is Query.Auth of the caller that started the fetch, passed through
+	// untouched (nil = the driver's credentials) so Fetch can ask as that user.
+	Auth any
 }
 
 // Table is one database's routing table.
