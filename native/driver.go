@@ -73,6 +73,7 @@ type driver struct {
 // bconn is a pooled Bolt connection plus the driver's bookkeeping.
 type bconn struct {
 	*bolt.Conn
+	failure   error               // first connectivity error met on it (why it is defunct)
 	token     AuthToken           // the token the connection authenticated with
 	pool      *serverPool[*bconn] // nil for unpooled (traced) connections
 	busy      atomic.Bool         // guards against concurrent use through results/transactions

@@ -3,6 +3,7 @@ package native
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -98,6 +99,11 @@ func (p *serverPool[C]) borrow(ctx context.Context) (C, time.Duration, error) {
 			cancel()
 			if err != nil {
 				p.freeSlot()
+				if ctx.Err() == nil && isContextErr(err) {
+					// The driver's own connect or acquisition timeout, not the
+					// caller's context: report it as a (retryable) timeout.
+					err = &ConnectivityError{Address: p.addr, Inner: fmt.Errorf("%w: %v", ErrConnectTimeout, err)}
+				}
 				return zero, waited, err
 			}
 			p.mu.Lock()

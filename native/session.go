@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/boltwire/neo4j/bolt"
 )
@@ -92,6 +93,14 @@ func (s *session) txBookmarks(ctx context.Context) (Bookmarks, error) {
 // updateBookmarks records the bookmark of a committed transaction.
 func (s *session) updateBookmarks(ctx context.Context, used Bookmarks, bookmark string) {
 	if bookmark == "" {
+		return
+	}
+	if !utf8.ValidString(bookmark) {
+		// A damaged bookmark would make every later transaction fail with
+		// InvalidBookmark; losing one causal link is the lesser evil.
+		if l := s.d.config.Logger; l != nil {
+			l.Warn("ignoring a bookmark that is not valid UTF-8", "length", len(bookmark))
+		}
 		return
 	}
 	s.lastBookmarks = Bookmarks{bookmark}
@@ -228,8 +237,11 @@ func (s *session) releaseConn(bc *bconn, err error) {
 		bc.Close()
 		return
 	}
-	purge := false
-	if err != nil && IsConnectivityError(err) && !isContextErr(err) {
+	// A connection that died for another reason than the caller's context
+	// (server restart, network failure) suggests that the idle ones to the same
+	// server are dead too: close them rather than hand them out one by one.
+	purge := err != nil && IsConnectivityError(err) && !isContextErr(err)
+	if bc.IsDefunct() && (bc.failure == nil || !isContextErr(bc.failure)) {
 		purge = true
 	}
 	bc.pool.release(bc, purge)
@@ -242,8 +254,13 @@ func (s *session) releaseConn(bc *bconn, err error) {
 func (s *session) noteError(ctx context.Context, bc *bconn, err error) {
 	nerr := asNeo4j(err)
 	if nerr == nil {
-		if IsConnectivityError(err) && !isContextErr(err) && bc != nil {
-			s.d.router.forgetServer(bc.Address())
+		if IsConnectivityError(err) && bc != nil {
+			if bc.failure == nil {
+				bc.failure = err
+			}
+			if !isContextErr(err) {
+				s.d.router.forgetServer(bc.Address())
+			}
 		}
 		return
 	}

@@ -169,6 +169,7 @@ func (t *transaction) rollback(ctx context.Context) error {
 	var err error
 	if !t.bc.IsDefunct() {
 		err = convertErr(t.bc.Rollback(ctx), t.bc.Address())
+		t.s.noteError(ctx, t.bc, err)
 	}
 	t.unlock()
 	if tr := t.s.d.config.Tracer; tr != nil {
