@@ -172,7 +172,7 @@ func (c *Conn) setFeatures() {
 		UTCDateTime:     v.Has(FeatureUTCDateTime) || c.utcPatch,
 		ElementIDs:      v.Has(FeatureElementIDs),
 		Vector:          v.Has(FeatureVector),
-		UnsupportedType: v.Has(FeatureVector),
+		UnsupportedType: v.Has(FeatureUnsupportedType),
 		UUID:            v.Has(FeatureUUID),
 	}
 	c.enc.Features, c.dec.Features = f, f

@@ -120,8 +120,15 @@ func TestIntegrationParameterRoundTrip(t *testing.T) {
 		if c.Version().Has(FeatureUUID) {
 			values = append(values, dbtype.MustParseUUID("550e8400-e29b-41d4-a716-446655440000"))
 		}
+		if c.Version().Has(FeatureVector) {
+			values = append(values, dbtype.NewVectorFloat32([]float32{1, 2.5}), dbtype.NewVectorInt64([]int64{-1, 1 << 40}))
+		}
 		for _, v := range values {
-			st, err := c.Run(ctx, "RETURN $x", map[string]any{"x": v}, nil, -1)
+			q := "RETURN $x"
+			if _, ok := v.(dbtype.Vector); ok {
+				q = "CYPHER 25 RETURN $x"
+			}
+			st, err := c.Run(ctx, q, map[string]any{"x": v}, nil, -1)
 			require.NoError(t, err, "%T", v)
 			recs := collect(t, st)
 			require.Len(t, recs, 1)
@@ -135,6 +142,40 @@ func TestIntegrationParameterRoundTrip(t *testing.T) {
 			require.Equal(t, v, got, "%T", v)
 		}
 	})
+}
+
+func TestIntegrationNewTypesPerVersion(t *testing.T) {
+	s := neo4jtest.Get(t, "2026")
+	if s.Line != "2026" {
+		t.Skip("needs the 2026 line")
+	}
+	ctx := context.Background()
+	const q = "CYPHER 25 RETURN uuid('550e8400-e29b-41d4-a716-446655440000'), vector([1.0, 2.0], 2, FLOAT32)"
+	for _, v := range []Version{{5, 8}, {6, 0}, {6, 1}} {
+		c := dialServer(t, s, DialConfig{Versions: []Version{v}})
+		st, err := c.Run(ctx, q, nil, nil, -1)
+		require.NoError(t, err, v.String())
+		recs := collect(t, st)
+		require.Len(t, recs, 1)
+		u, vec := recs[0][0], recs[0][1]
+		switch v {
+		case Version{6, 1}:
+			require.Equal(t, dbtype.MustParseUUID("550e8400-e29b-41d4-a716-446655440000"), u)
+			require.Equal(t, dbtype.NewVectorFloat32([]float32{1, 2}), vec)
+		case Version{6, 0}:
+			require.Equal(t, "UUID", u.(dbtype.UnsupportedType).Name)
+			require.Equal(t, dbtype.NewVectorFloat32([]float32{1, 2}), vec)
+		default:
+			require.Equal(t, map[string]any{"originalType": "UUID", "reason": "UNKNOWN_TYPE"}, u)
+			require.IsType(t, map[string]any{}, vec)
+		}
+		// A value the version cannot carry is refused before anything is sent.
+		if !v.Has(FeatureUUID) {
+			_, err := c.Run(ctx, "RETURN $u", map[string]any{"u": dbtype.MustParseUUID("550e8400-e29b-41d4-a716-446655440000")}, nil, -1)
+			require.Error(t, err)
+			require.True(t, c.IsIdle(), "encoding errors leave the connection usable")
+		}
+	}
 }
 
 func TestIntegrationFailureThenReset(t *testing.T) {

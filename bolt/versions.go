@@ -92,6 +92,8 @@ const (
 	FeatureHomeDatabase
 	// FeatureVector: the Vector and UnsupportedType structures (6.0+).
 	FeatureVector
+	// FeatureUnsupportedType: the server sends UnsupportedType placeholders (6.0+).
+	FeatureUnsupportedType
 	// FeatureUUID: the UUID PackStream marker (6.1+).
 	FeatureUUID
 	numFeatures
@@ -118,6 +120,7 @@ var featureTable = [numFeatures]versionRange{
 	FeatureGQLFailure:              {Version{5, 7}, anyLater},
 	FeatureHomeDatabase:            {Version{5, 8}, anyLater},
 	FeatureVector:                  {Version{6, 0}, anyLater},
+	FeatureUnsupportedType:         {Version{6, 0}, anyLater},
 	FeatureUUID:                    {Version{6, 1}, anyLater},
 }
 
