@@ -3,8 +3,12 @@ package bolt
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 )
+
+// errServerClosed reports a connection the server closed between messages.
+var errServerClosed = fmt.Errorf("server closed the connection: %w", io.EOF)
 
 // errIgnored is the cause of an IGNORED reply without a preceding FAILURE.
 var errIgnored = errors.New("bolt: request ignored by the server")
@@ -55,6 +59,9 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 	}
 	msg, err := c.rd.readMessage()
 	if err != nil {
+		if err == io.EOF {
+			err = errServerClosed
+		}
 		return nil, c.fail("read", err)
 	}
 	c.dec.Reset(msg)
