@@ -336,3 +336,18 @@ func TestDriverErrorJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestConfiguredSkipsMatch(t *testing.T) {
+	id := "stub.routing.test_routing_v5x0.RoutingV5x0.test_should_request_rt_from_all_initial_routers_until_successful_on_unknown_failure"
+	if skipReason(id) == "" {
+		t.Fatalf("%s is not skipped", id)
+	}
+	if r := skipReason("stub.routing.test_routing_v5x0.RoutingV5x0.test_should_read_successfully"); r != "" {
+		t.Fatalf("unexpected skip: %s", r)
+	}
+	for _, s := range skips {
+		if s.reason == "" {
+			t.Errorf("skip %q has no reason", s.pattern)
+		}
+	}
+}
