@@ -141,9 +141,9 @@ func NodesWorkload(n int) *Workload {
 					"active": v%2 == 0, "tag": "bench"}}}
 		},
 		Setup: []string{
-			"MATCH (n:BenchNode) DETACH DELETE n",
-			fmt.Sprintf("UNWIND range(1, %d) AS i CREATE (:BenchNode {id: i, name: 'node-' + toString(i), "+
-				"score: i * 0.5, active: i %% 2 = 0, tag: 'bench'})", n),
+			"MATCH (n:BenchNode) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+			fmt.Sprintf("UNWIND range(1, %d) AS i CALL { WITH i CREATE (:BenchNode {id: i, name: 'node-' + toString(i), "+
+				"score: i * 0.5, active: i %% 2 = 0, tag: 'bench'}) } IN TRANSACTIONS OF 10000 ROWS", n),
 		},
 	}
 }
@@ -178,9 +178,10 @@ func PathsWorkload(n int) *Workload {
 			return []any{p}
 		},
 		Setup: []string{
-			"MATCH (n:BenchP) DETACH DELETE n",
-			fmt.Sprintf("UNWIND range(1, %d) AS i CREATE (:BenchP:BenchStart {i: i, k: 0})-[:NEXT {w: 1}]->"+
-				"(:BenchP {i: i, k: 1})-[:NEXT {w: 2}]->(:BenchP {i: i, k: 2})-[:NEXT {w: 3}]->(:BenchP {i: i, k: 3})", n),
+			"MATCH (n:BenchP) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
+			fmt.Sprintf("UNWIND range(1, %d) AS i CALL { WITH i CREATE (:BenchP:BenchStart {i: i, k: 0})-[:NEXT {w: 1}]->"+
+				"(:BenchP {i: i, k: 1})-[:NEXT {w: 2}]->(:BenchP {i: i, k: 2})-[:NEXT {w: 3}]->(:BenchP {i: i, k: 3}) "+
+				"} IN TRANSACTIONS OF 5000 ROWS", n),
 		},
 	}
 }
