@@ -99,7 +99,7 @@ func (p *serverPool[C]) borrow(ctx context.Context) (C, time.Duration, error) {
 			cancel()
 			if err != nil {
 				p.freeSlot()
-				if ctx.Err() == nil && isContextErr(err) {
+				if !callerDone(ctx) && isContextErr(err) {
 					// The driver's own connect or acquisition timeout, not the
 					// caller's context: report it as a (retryable) timeout.
 					err = &ConnectivityError{Address: p.addr, Inner: fmt.Errorf("%w: %v", ErrConnectTimeout, err)}
@@ -313,4 +313,14 @@ func (p *serverPool[C]) stats() PoolStats {
 		Address: p.addr, Idle: len(p.idle), InUse: p.inUse, Waiting: len(p.waiters),
 		WaitTime: p.waitTime, Waits: p.waits, Created: p.created, Closed: p.closedN,
 	}
+}
+
+// callerDone reports whether ctx has ended or its deadline has passed (the
+// context's own timer may lag a moment behind the deadline).
+func callerDone(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }

@@ -29,8 +29,9 @@ type result struct {
 	consumed  bool  // Consume called: remaining records were discarded
 	closedErr error // set when the transaction ended under an unfinished result
 
-	// onEnd runs once when the stream ends (auto-commit: bookmark, release).
-	onEnd func(ctx context.Context, bookmark string, err error)
+	// onEnd runs once after the stream ended (auto-commit: bookmark, release).
+	onEnd    func(ctx context.Context, bookmark string, err error)
+	bookmark string // bookmark of the finished auto-commit stream
 }
 
 func newResult(s *session, bc *bconn, stream *bolt.Stream, query string, params map[string]any, start time.Time) *result {
@@ -88,13 +89,20 @@ func (r *result) end(ctx context.Context, meta map[string]any, err error) {
 		}
 		tr.QueryEnd(ctx, ev)
 	}
-	if r.tx != nil && r.err != nil {
+	if r.err != nil {
 		r.s.noteError(ctx, r.bc, r.err)
 	}
-	if r.onEnd != nil {
+	r.bookmark = bookmark
+}
+
+// afterEnd runs the end hook (which may release the connection) once the
+// stream has ended. Callers invoke it after dropping the connection lock, so
+// a connection is never in the pool while this result still holds its lock.
+func (r *result) afterEnd(ctx context.Context) {
+	if r.finished && r.onEnd != nil {
 		f := r.onEnd
 		r.onEnd = nil
-		f(ctx, bookmark, r.err)
+		f(ctx, r.bookmark, r.err)
 	}
 }
 
@@ -113,8 +121,10 @@ func (r *result) fetch(ctx context.Context) ([]any, bool) {
 		r.err = err
 		return nil, false
 	}
-	defer r.unlock()
-	return r.readOne(ctx)
+	rec, ok := r.readOne(ctx)
+	r.unlock()
+	r.afterEnd(ctx)
+	return rec, ok
 }
 
 func (r *result) Next(ctx context.Context) bool {
@@ -246,6 +256,7 @@ func (r *result) consume(ctx context.Context) (*resultSummary, error) {
 		sum, err := r.stream.Consume(ctx)
 		r.end(ctx, sum.Meta, err)
 		r.unlock()
+		r.afterEnd(ctx)
 	}
 	if r.err != nil {
 		return nil, r.err
@@ -269,8 +280,10 @@ func (r *result) bufferRest(ctx context.Context) error {
 	if err := r.lock("buffering a result"); err != nil {
 		return err
 	}
-	defer r.unlock()
-	return r.bufferRestLocked(ctx)
+	err := r.bufferRestLocked(ctx)
+	r.unlock()
+	r.afterEnd(ctx)
+	return err
 }
 
 // bufferRestLocked is bufferRest with the connection lock held.

@@ -150,7 +150,7 @@ func TestExecuteReadStopsWhenBudgetExhausted(t *testing.T) {
 	srv.onRun = func(int, string, map[string]any, bool) runReply {
 		return runReply{fail: &failMsg{"Neo.TransientError.General.DatabaseUnavailable", "unavailable"}}
 	}
-	d := newFakeDriver(t, srv, func(c *Config) { c.MaxTransactionRetryTime = 2500 * time.Millisecond })
+	d := newFakeDriver(t, srv, func(c *Config) { c.MaxTransactionRetryTime = 2 * time.Second })
 	ctx := context.Background()
 	s := d.NewSession(ctx, SessionConfig{})
 	defer s.Close(ctx)
@@ -163,7 +163,7 @@ func TestExecuteReadStopsWhenBudgetExhausted(t *testing.T) {
 	})
 	var tle *TransactionExecutionLimit
 	require.ErrorAs(t, err, &tle)
-	require.Len(t, tle.Errors, 2, "attempts at 0 s and ≈1 s; the next wait (≈2 s) would exceed 2.5 s")
+	require.Len(t, tle.Errors, 2, "attempts at 0 s and ≈1 s; the next wait (≥1.6 s) would exceed 2 s")
 	var nerr *Neo4jError
 	require.ErrorAs(t, err, &nerr)
 	require.Equal(t, "Neo.TransientError.General.DatabaseUnavailable", nerr.Code)
