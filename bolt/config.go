@@ -89,13 +89,13 @@ const DefaultUserAgent = "boltwire/0.1"
 
 // TxConfig configures a transaction: BEGIN for explicit ones, RUN for auto-commit ones.
 type TxConfig struct {
-	Mode             AccessMode
-	Database         string // "" = the user's home database
-	ImpersonatedUser string // "" = none
-	Bookmarks        []string
-	Timeout          time.Duration // sent only if TimeoutSet; 0 = no timeout
-	TimeoutSet       bool          // false = server default timeout
-	Metadata         map[string]any
+	Mode             AccessMode     // Read sends mode "r"
+	Database         string         // "" = the user's home database
+	ImpersonatedUser string         // "" = none (Bolt 4.4+)
+	Bookmarks        []string       // wait for these transactions (causal consistency)
+	Timeout          time.Duration  // sent only if TimeoutSet (rounded up to ms); 0 = no timeout
+	TimeoutSet       bool           // false = server default timeout
+	Metadata         map[string]any // tx_metadata, shown in the server's query log
 	// Notifications, when non-nil, overrides the connection's filters (Bolt 5.2+).
 	Notifications *NotificationConfig
 }
@@ -123,18 +123,18 @@ func (s Summary) Database() string { b, _ := s.Meta["db"].(string); return b }
 type RouteRequest struct {
 	// Routing is the routing context (must hold "address"); nil = the one from Dial.
 	Routing          map[string]string
-	Bookmarks        []string
-	Database         string // "" = the user's home database
-	ImpersonatedUser string
+	Bookmarks        []string // bookmarks the routing table must reflect
+	Database         string   // "" = the user's home database
+	ImpersonatedUser string   // resolve this user's home database instead
 }
 
 // RoutingTable is the answer to ROUTE.
 type RoutingTable struct {
-	TTL      time.Duration
-	Database string
-	Routers  []string
-	Readers  []string
-	Writers  []string
+	TTL      time.Duration // how long the table may be used
+	Database string        // the database it is for (resolved home database if none was given)
+	Routers  []string      // addresses that answer ROUTE
+	Readers  []string      // addresses for read transactions
+	Writers  []string      // addresses for write transactions
 }
 
 // Hints are the connection hints the server sent with HELLO's SUCCESS.
@@ -152,8 +152,8 @@ type Hints struct {
 
 // Telemetry API codes (the argument of Conn.Telemetry).
 const (
-	TelemetryManagedTx    = 0
-	TelemetryExplicitTx   = 1
-	TelemetryAutoCommit   = 2
-	TelemetryExecuteQuery = 3
+	TelemetryManagedTx    = 0 // transaction function (ExecuteRead/ExecuteWrite)
+	TelemetryExplicitTx   = 1 // BeginTransaction
+	TelemetryAutoCommit   = 2 // session Run
+	TelemetryExecuteQuery = 3 // driver-level ExecuteQuery
 )

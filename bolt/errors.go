@@ -28,7 +28,7 @@ var ErrStreamClosed = errors.New("bolt: result stream was closed before it was f
 type ConnectivityError struct {
 	Address string // server address, host:port
 	Op      string // what was being done: "dial", "handshake", "read", "write", ...
-	Err     error
+	Err     error  // the cause
 }
 
 // Error implements error.
@@ -46,7 +46,7 @@ func (e *ConnectivityError) Is(target error) bool { return target == ErrDefunct 
 // that cannot be decoded, a message that is not allowed at this point, an unknown
 // version. It is always wrapped in a *ConnectivityError.
 type ProtocolError struct {
-	Msg string
+	Msg string // what was wrong
 }
 
 // Error implements error.
@@ -61,9 +61,9 @@ type Classification string
 
 // The classifications a Neo4j status code can carry.
 const (
-	ClientError    Classification = "ClientError"
-	TransientError Classification = "TransientError"
-	DatabaseError  Classification = "DatabaseError"
+	ClientError    Classification = "ClientError"    // the request was wrong; do not retry as is
+	TransientError Classification = "TransientError" // may succeed if retried
+	DatabaseError  Classification = "DatabaseError"  // the server failed; not retryable
 )
 
 // Default values used when a FAILURE lacks the corresponding keys.

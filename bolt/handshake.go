@@ -11,7 +11,8 @@ type HandshakeStyle uint8
 
 const (
 	// HandshakeAuto offers manifest v1 in the first slot plus classic ranges in the
-	// other three (default). With DialConfig.Versions set it sends classic slots only.
+	// other three (default). With DialConfig.Versions set, the forced versions fill the
+	// classic slots and manifest v1 takes the first slot if one is left.
 	HandshakeAuto HandshakeStyle = iota
 	// HandshakeClassic sends only the classic four-slot proposal.
 	HandshakeClassic

@@ -16,8 +16,8 @@ var errIgnored = errors.New("bolt: request ignored by the server")
 // IgnoredError is the error of a request the server answered with IGNORED because an
 // earlier request failed (Failure, when known) or a RESET interrupted it.
 type IgnoredError struct {
-	Request string
-	Failure error
+	Request string // the ignored request, e.g. "RUN"
+	Failure error  // the FAILURE that caused it (nil after a RESET)
 }
 
 // Error implements error.
