@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -164,7 +165,7 @@ func defaultBoltAgent() map[string]string {
 	return map[string]string{
 		"product":  DefaultUserAgent,
 		"platform": runtime.GOOS + "; " + runtime.GOARCH,
-		"language": "Go/" + runtime.Version(),
+		"language": "Go/" + strings.TrimPrefix(runtime.Version(), "go"),
 	}
 }
 

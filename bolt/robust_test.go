@@ -141,3 +141,26 @@ func TestStateTransitions(t *testing.T) {
 	_, err = c.Run(ctx, "A", nil, nil, 1)
 	require.ErrorIs(t, err, ErrDefunct)
 }
+
+// Neo4j 5.26 answers a RUN with an unknown structure parameter with FAILURE, stays
+// READY, fails the pipelined PULL too and closes the connection (golden capture notes).
+func TestPullFailureAfterRunFailureThenClose(t *testing.T) {
+	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.msg(sigFailure, map[string]any{"neo4j_code": "Neo.ClientError.Request.Invalid", "message": "bad param",
+			"gql_status": "08N06"})
+		p.msg(sigFailure, map[string]any{"neo4j_code": "Neo.ClientError.Request.Invalid", "message": "no stream",
+			"gql_status": "08N06"})
+	})
+	ctx := context.Background()
+	_, err := c.Run(ctx, "RETURN $x", nil, nil, -1)
+	var se *ServerError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "08N06", se.GqlStatus)
+	require.Equal(t, "bad param", se.Message, "the RUN's failure is reported")
+	p.wait()
+	_, err = c.Run(ctx, "RETURN 1", nil, nil, -1)
+	require.ErrorIs(t, err, ErrDefunct)
+	require.True(t, c.IsDefunct())
+}
