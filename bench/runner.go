@@ -200,3 +200,21 @@ func CountRoundTrips(p *Peer, warm, op func() error) (int64, error) {
 func WithEnvTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
 }
+
+// PairedRatio is the median over rounds of a's rate divided by b's rate in the
+// same round. Subjects of a round run back to back, so this cancels load that
+// drifts between rounds; it is the cross-check of the ratio of medians.
+func PairedRatio(a, b *Stat) float64 {
+	if a == nil || b == nil || a.Err != nil || b.Err != nil {
+		return math.NaN()
+	}
+	n := min(len(a.Samples), len(b.Samples))
+	if n == 0 {
+		return math.NaN()
+	}
+	r := make([]float64, n)
+	for i := 0; i < n; i++ {
+		r[i] = a.Samples[i].Rate() / b.Samples[i].Rate()
+	}
+	return median(r)
+}

@@ -36,6 +36,7 @@ var (
 	flagRealRp = flag.Int("real-reps", 3, "timed repetitions per subject (real server)")
 	flagOut    = flag.String("out", "RESULTS.md", "report file")
 	flagLine   = flag.String("line", "5", "neo4j-server --line")
+	flagCanned = flag.Bool("canned", true, "run against the canned peer")
 	flagOnly   = flag.String("only", "", "run only the sections whose name contains this (stream, wide, return1, write, peak)")
 )
 
@@ -51,20 +52,22 @@ func main() {
 	}
 	r := &report{started: time.Now().UTC()}
 	r.header()
-	peer, peerIn, addr, err := startChildPeer()
-	if err != nil {
-		log.Fatalf("canned peer: %v", err)
-	}
 	ctx := context.Background()
-	env, err := bench.OpenEnv(ctx, "canned", "bolt://"+addr, "neo4j", "bench-password")
-	if err != nil {
-		log.Fatalf("canned peer: %v", err)
+	if *flagCanned {
+		peer, peerIn, addr, err := startChildPeer()
+		if err != nil {
+			log.Fatalf("canned peer: %v", err)
+		}
+		env, err := bench.OpenEnv(ctx, "canned", "bolt://"+addr, "neo4j", "bench-password")
+		if err != nil {
+			log.Fatalf("canned peer: %v", err)
+		}
+		r.runTarget(ctx, env, *flagReps, true)
+		env.Close(ctx)
+		peerIn.Close()
+		peer.Wait()
+		r.roundTrips()
 	}
-	r.runTarget(ctx, env, *flagReps, true)
-	env.Close(ctx)
-	peerIn.Close()
-	peer.Wait()
-	r.roundTrips()
 	if *flagReal {
 		if err := r.realServer(ctx); err != nil {
 			r.p("\n**Real server: not run** — %v\n", err)
@@ -213,7 +216,7 @@ func (r *report) header() {
 	r.p("| boltwire | %s |\n", gitDescribe())
 	r.p("| database/sql, sqlx | boltwire sqldriver; github.com/jmoiron/sqlx %s |\n", modVersion("github.com/jmoiron/sqlx"))
 	r.p("| load average at start | %s |\n", loadavg())
-	r.p("| method | subjects interleaved (order rotated each round), 1 warm-up + %d timed runs each on the canned peer (%d on the real server), GC before every run, **median** reported; min–max in brackets; allocations are whole-process `runtime.MemStats` deltas (the canned peer runs in a child process) |\n", *flagReps, *flagRealRp)
+	r.p("| method | subjects interleaved (order rotated each round), 1 warm-up + %d timed runs each on the canned peer (%d on the real server), GC before every run, **median** reported; min–max in brackets; ratios are ratios of medians, \"(paired)\" is the median of the per-round ratios (a cross-check that cancels load drifting between rounds); allocations are whole-process `runtime.MemStats` deltas (the canned peer runs in a child process) |\n", *flagReps, *flagRealRp)
 	r.p("| canned peer | Bolt %d.%d on loopback, pre-encoded byte streams, fetch size 1000 for every subject |\n\n", bench.PeerVersion[0], bench.PeerVersion[1])
 	if *flagShort {
 		r.p("**-short run: workloads divided by %d; numbers are not meaningful.**\n\n", bench.ShortDivisor)
@@ -342,7 +345,7 @@ func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned b
 
 	if r.section("stream") {
 		r.p("\n### Streaming (rows/s; ratio = boltwire ÷ official)\n\n")
-		r.p("| workload | rows | official | boltwire | floor | **boltwire ÷ official** | floor ÷ boltwire | allocs/row off / bw / floor | B/row off / bw / floor |\n")
+		r.p("| workload | rows | official | boltwire | floor | **boltwire ÷ official** (paired) | floor ÷ boltwire | allocs/row off / bw / floor | B/row off / bw / floor |\n")
 		r.p("|---|---|---|---|---|---|---|---|---|\n")
 		var ctxRows []string
 		for _, name := range []string{"ints", "mixed", "nodes", "paths"} {
@@ -367,8 +370,8 @@ func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned b
 			cancel2()
 			off, bw, fl := st["official"], st["boltwire"], st["floor"]
 			rt := ratio(bw, off)
-			r.p("| %s | %d | %s | %s | %s | **%s** | %s | %s / %s / %s | %s / %s / %s |\n", name, w.Rows,
-				rate(off), rate(bw), rate(fl), fx(rt), fx(ratio(fl, bw)),
+			r.p("| %s | %d | %s | %s | %s | **%s** (%s) | %s | %s / %s / %s | %s / %s / %s |\n", name, w.Rows,
+				rate(off), rate(bw), rate(fl), fx(rt), fx(bench.PairedRatio(bw, off)), fx(ratio(fl, bw)),
 				f1(off.AllocsPer()), f1(bw.AllocsPer()), f1(fl.AllocsPer()),
 				f1(off.BytesPer()), f1(bw.BytesPer()), f1(fl.BytesPer()))
 			cost := func(s *bench.Stat) float64 { return 1 - ratio(s, bw) }
@@ -415,10 +418,10 @@ func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned b
 				{Name: "floor", Run: stream(ctx, e, w, bench.StreamFloor), Want: want},
 			}, reps)
 			base := st["native (Result.Scan)"]
-			r.p("| subject | rows/s | ÷ native Scan | allocs/row | B/row |\n|---|---|---|---|---|\n")
+			r.p("| subject | rows/s | ÷ native Scan (paired) | allocs/row | B/row |\n|---|---|---|---|---|\n")
 			for _, n := range []string{"official (Record.Values)", "native (Record.Values)", "native (Result.Scan)", "database/sql (Rows.Scan)", "sqlx (StructScan)", "floor"} {
 				s := st[n]
-				r.p("| %s | %s | %s | %s | %s |\n", n, rate(s), fx(ratio(s, base)), f1(s.AllocsPer()), f1(s.BytesPer()))
+				r.p("| %s | %s | %s (%s) | %s | %s |\n", n, rate(s), fx(ratio(s, base)), fx(bench.PairedRatio(s, base)), f1(s.AllocsPer()), f1(s.BytesPer()))
 			}
 			if canned {
 				q := ratio(st["database/sql (Rows.Scan)"], base)
@@ -431,7 +434,7 @@ func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned b
 
 	if r.section("return1") {
 		r.p("\n### RETURN 1 (queries/s; one session per goroutine, Run + Next until false)\n\n")
-		r.p("| goroutines | queries/run | official | boltwire | **boltwire ÷ official** | allocs/query off / bw | B/query off / bw |\n|---|---|---|---|---|---|---|\n")
+		r.p("| goroutines | queries/run | official | boltwire | **boltwire ÷ official** (paired) | allocs/query off / bw | B/query off / bw |\n|---|---|---|---|---|---|---|\n")
 		for _, g := range []int{1, 8, 64} {
 			n := map[int]int{1: 10000, 8: 20000, 64: 20000}[g]
 			if !canned {
@@ -447,7 +450,7 @@ func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned b
 			}, reps)
 			off, bw := st["official"], st["boltwire"]
 			rt := ratio(bw, off)
-			r.p("| %d | %d | %s | %s | **%s** | %s / %s | %s / %s |\n", g, n, rate(off), rate(bw), fx(rt),
+			r.p("| %d | %d | %s | %s | **%s** (%s) | %s / %s | %s / %s |\n", g, n, rate(off), rate(bw), fx(rt), fx(bench.PairedRatio(bw, off)),
 				f1(off.AllocsPer()), f1(bw.AllocsPer()), f1(off.BytesPer()), f1(bw.BytesPer()))
 			if canned {
 				r.target(fmt.Sprintf("RETURN 1, %d goroutine(s), vs official", g), "≥ 1.0×", fx(rt), rt >= 1)
@@ -461,7 +464,7 @@ func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned b
 
 	if r.section("write") {
 		r.p("\n### ExecuteWrite of one CREATE (transactions/s)\n\n")
-		r.p("| goroutines | tx/run | official | boltwire | **boltwire ÷ official** | allocs/tx off / bw | B/tx off / bw |\n|---|---|---|---|---|---|---|\n")
+		r.p("| goroutines | tx/run | official | boltwire | **boltwire ÷ official** (paired) | allocs/tx off / bw | B/tx off / bw |\n|---|---|---|---|---|---|---|\n")
 		for _, g := range []int{1, 64} {
 			n := map[int]int{1: 5000, 64: 20000}[g]
 			if !canned {
@@ -477,7 +480,7 @@ func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned b
 			}, reps)
 			off, bw := st["official"], st["boltwire"]
 			rt := ratio(bw, off)
-			r.p("| %d | %d | %s | %s | **%s** | %s / %s | %s / %s |\n", g, n, rate(off), rate(bw), fx(rt),
+			r.p("| %d | %d | %s | %s | **%s** (%s) | %s / %s | %s / %s |\n", g, n, rate(off), rate(bw), fx(rt), fx(bench.PairedRatio(bw, off)),
 				f1(off.AllocsPer()), f1(bw.AllocsPer()), f1(off.BytesPer()), f1(bw.BytesPer()))
 			if canned {
 				r.target(fmt.Sprintf("ExecuteWrite, %d goroutine(s), vs official", g), "≥ 1.6×", fx(rt), rt >= 1.6)
