@@ -204,3 +204,37 @@ func TestSessionConfigurations(t *testing.T) {
 		require.Equal(t, uint64(1), driver.Stats()[0].Created, "re-authentication reused the pooled connection")
 	})
 }
+
+func TestSeveralOpenResultsInOneTransaction(t *testing.T) {
+	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
+		ctx := testCtx(t)
+		driver := newServerDriver(t, s)
+		sess := driver.NewSession(ctx, SessionConfig{FetchSize: 2})
+		defer sess.Close(ctx)
+		tx, err := sess.BeginTransaction(ctx)
+		require.NoError(t, err)
+		defer tx.Close(ctx)
+		a, err := tx.Run(ctx, "UNWIND range(1, 5) AS x RETURN x", nil)
+		require.NoError(t, err)
+		require.True(t, a.Next(ctx))
+		b, err := tx.Run(ctx, "UNWIND range(101, 105) AS x RETURN x", nil)
+		require.NoError(t, err)
+		var got []int64
+		for {
+			okA, okB := a.Next(ctx), b.Next(ctx)
+			if !okA && !okB {
+				break
+			}
+			if okA {
+				got = append(got, a.Record().Values[0].(int64))
+			}
+			if okB {
+				got = append(got, b.Record().Values[0].(int64))
+			}
+		}
+		require.NoError(t, a.Err())
+		require.NoError(t, b.Err())
+		require.Equal(t, []int64{2, 101, 3, 102, 4, 103, 5, 104, 105}, got)
+		require.NoError(t, tx.Commit(ctx))
+	})
+}

@@ -76,12 +76,8 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 	if tr != nil {
 		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: t.s.cfg.DatabaseName, AccessMode: t.mode})
 	}
-	// Results still streaming are read into memory first (the connection
-	// serves one stream at a time); bolt does it too, but here the records stay
-	// in this package's buffers.
-	for _, r := range t.results {
-		r.bufferRestLocked(ctx)
-	}
+	// Results still streaming stay open: package bolt reads the batch in
+	// flight into memory and later PULLs address each stream by its query id.
 	stream, err := t.bc.Run(ctx, query, np, nil, t.s.fetchSize)
 	if err != nil {
 		err = convertErr(err, t.bc.Address())
