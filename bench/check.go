@@ -187,7 +187,11 @@ func (w *WideRow) Sum() uint64 {
 type Canon struct {
 	Rows int
 	Hash uint64
-	buf  []byte
+	// Out is the timed runs' checksum over the same rows (set by the Canon*
+	// functions of subjects.go), so a verification pass also yields the
+	// outcome the timed runs must reproduce.
+	Out Outcome
+	buf []byte
 }
 
 // Add folds one row in.
@@ -315,5 +319,6 @@ func Expected(w *Workload) (Canon, Outcome) {
 		o.Rows++
 		o.Sum += SumBoltwire(w.Kind, row)
 	}
+	c.Out = o
 	return c, o
 }

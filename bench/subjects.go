@@ -219,6 +219,8 @@ func CanonOfficial(ctx context.Context, e *Env, w *Workload) (Canon, error) {
 	}
 	for res.Next(ctx) {
 		c.Add(res.Record().Values)
+		c.Out.Sum += SumOfficial(w.Kind, res.Record().Values)
+		c.Out.Rows++
 	}
 	return c, res.Err()
 }
@@ -234,6 +236,8 @@ func CanonBoltwire(ctx context.Context, e *Env, w *Workload) (Canon, error) {
 	}
 	for res.Next(ctx) {
 		c.Add(res.Record().Values)
+		c.Out.Sum += SumBoltwire(w.Kind, res.Record().Values)
+		c.Out.Rows++
 	}
 	return c, res.Err()
 }
@@ -245,7 +249,11 @@ func CanonFloor(ctx context.Context, e *Env, w *Workload) (Canon, error) {
 	if err != nil {
 		return c, err
 	}
-	err = f.Stream(w.Query, 1000, func(row []any) { c.Add(row) })
+	err = f.Stream(w.Query, 1000, func(row []any) {
+		c.Add(row)
+		c.Out.Sum += SumBoltwire(w.Kind, row)
+		c.Out.Rows++
+	})
 	return c, err
 }
 
@@ -267,6 +275,8 @@ func CanonSQL(ctx context.Context, e *Env, w *Workload) (Canon, error) {
 			return c, err
 		}
 		c.Add(vals)
+		c.Out.Sum += SumBoltwire(w.Kind, vals)
+		c.Out.Rows++
 	}
 	return c, rows.Err()
 }
