@@ -24,10 +24,13 @@ type result struct {
 	cur       []any   // current record's values
 	curRec    *Record // lazily built from cur
 	err       error
-	summary   *resultSummary
-	finished  bool  // stream ended: summary or error received, or closed
-	consumed  bool  // Consume called: remaining records were discarded
-	closedErr error // set when the transaction ended under an unfinished result
+	summary   *resultSummary // built lazily from meta
+	meta      map[string]any // final metadata (nil until the stream ended well)
+	server    serverInfo     // captured at the end, before the connection is released
+	slab      []Record       // Records are carved from here, one allocation per batch
+	finished  bool           // stream ended: summary or error received, or closed
+	consumed  bool           // Consume called: remaining records were discarded
+	closedErr error          // set when the transaction ended under an unfinished result
 
 	// onEnd runs once after the stream ended (auto-commit: bookmark, release).
 	onEnd    func(ctx context.Context, bookmark string, err error)
@@ -79,13 +82,17 @@ func (r *result) end(ctx context.Context, meta map[string]any, err error) {
 	if err != nil {
 		r.err = convertErr(err, r.bc.Address())
 	} else {
-		r.summary = newSummary(meta, r.query, r.params, serverInfoOf(r.bc.Conn))
-		bookmark = r.summary.bookmark
+		if meta == nil {
+			meta = map[string]any{}
+		}
+		r.meta = meta
+		r.server = *serverInfoOf(r.bc.Conn)
+		bookmark, _ = meta["bookmark"].(string)
 	}
 	if tr := r.s.d.config.Tracer; tr != nil {
 		ev := QueryEndEvent{Query: r.query, Duration: time.Since(r.start), Err: r.err}
-		if r.summary != nil {
-			ev.Summary = r.summary
+		if r.meta != nil {
+			ev.Summary = r.buildSummary()
 		}
 		tr.QueryEnd(ctx, ev)
 	}
@@ -168,9 +175,26 @@ func (r *result) Record() *Record {
 		return nil
 	}
 	if r.curRec == nil {
-		r.curRec = &Record{Keys: r.keys, Values: r.cur}
+		if len(r.slab) == 0 {
+			r.slab = make([]Record, recordSlabSize)
+		}
+		r.curRec = &r.slab[0]
+		r.slab = r.slab[1:]
+		r.curRec.Keys, r.curRec.Values = r.keys, r.cur
 	}
 	return r.curRec
+}
+
+// recordSlabSize is how many Records one allocation provides.
+const recordSlabSize = 64
+
+// buildSummary returns the summary, building it on first use.
+func (r *result) buildSummary() *resultSummary {
+	if r.summary == nil && r.meta != nil {
+		srv := r.server
+		r.summary = newSummary(r.meta, r.query, r.params, &srv)
+	}
+	return r.summary
 }
 
 func (r *result) Scan(dest ...any) error {
@@ -264,7 +288,7 @@ func (r *result) consume(ctx context.Context) (*resultSummary, error) {
 	if r.closedErr != nil {
 		return nil, r.closedErr
 	}
-	return r.summary, nil
+	return r.buildSummary(), nil
 }
 
 func (r *result) IsOpen() bool {

@@ -30,11 +30,12 @@ type router interface {
 // resolver).
 type directRouter struct {
 	address  string
+	only     []string // {address}, shared by every answer (callers do not modify it)
 	resolver func(string) []string
 }
 
 func newDirectRouter(address string, resolver func(string) []string) *directRouter {
-	return &directRouter{address: address, resolver: resolver}
+	return &directRouter{address: address, only: []string{address}, resolver: resolver}
 }
 
 func (r *directRouter) addresses(context.Context, routeRequest) ([]string, error) {
@@ -43,7 +44,7 @@ func (r *directRouter) addresses(context.Context, routeRequest) ([]string, error
 			return out, nil
 		}
 	}
-	return []string{r.address}, nil
+	return r.only, nil
 }
 
 func (r *directRouter) forgetServer(string)         {}
