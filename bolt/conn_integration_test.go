@@ -254,6 +254,17 @@ func TestIntegrationTransactions(t *testing.T) {
 		_, err = c.Commit(ctx)
 		require.NoError(t, err)
 		require.True(t, c.IsIdle())
+
+		// Rollback with a partly read result: its rest is discarded.
+		require.NoError(t, c.Begin(ctx, TxConfig{}))
+		a, err = c.Run(ctx, "UNWIND range(1, 10) AS x CREATE (n:TxTest {v: x}) RETURN x", nil, nil, 1)
+		require.NoError(t, err)
+		r, err = a.Next(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []any{int64(1)}, r)
+		require.NoError(t, c.Rollback(ctx))
+		require.True(t, c.IsIdle())
+		require.Equal(t, int64(1), count())
 	})
 }
 
