@@ -36,9 +36,6 @@ func newFrameReader(rd io.Reader, size int) *frameReader {
 	return &frameReader{rd: rd, buf: make([]byte, size)}
 }
 
-// buffered returns the number of unread bytes in the buffer.
-func (f *frameReader) buffered() int { return f.w - f.r }
-
 // fill reads at least once from the underlying reader, compacting the buffer first.
 func (f *frameReader) fill() error {
 	if f.r > 0 {

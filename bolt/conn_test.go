@@ -466,3 +466,32 @@ func TestServerCloseMidStream(t *testing.T) {
 	p.wait()
 	require.True(t, errors.Is(s.Err(), ErrDefunct))
 }
+
+// A second RUN in a transaction goes out without waiting for the first result's PULL.
+func TestSecondRunInTxDoesNotWait(t *testing.T) {
+	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
+		p.expect(sigBegin)
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.success(nil)
+		p.success(map[string]any{"fields": []any{"a"}, "qid": int64(0)})
+		// The client must send the next RUN+PULL before it sees these records.
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.record(int64(1))
+		p.success(nil)
+		p.success(map[string]any{"fields": []any{"b"}, "qid": int64(1)})
+		p.record(int64(2))
+		p.success(nil)
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	require.NoError(t, c.Begin(ctx, TxConfig{}))
+	s1, err := c.Run(ctx, "A", nil, nil, -1)
+	require.NoError(t, err)
+	s2, err := c.Run(ctx, "B", nil, nil, -1)
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{int64(2)}}, collect(t, s2))
+	require.Equal(t, [][]any{{int64(1)}}, collect(t, s1))
+	p.wait()
+}

@@ -46,8 +46,9 @@ func (c *Conn) prepareIdle() error {
 // Run sends RUN and PULL(fetchSize) in one write and returns once RUN's reply arrived.
 // Outside a transaction it runs an auto-commit transaction configured by tx (nil =
 // defaults); inside one (after Begin) tx must be nil. fetchSize 0 means
-// DefaultFetchSize, negative means all records at once. A result still open on this
-// connection is first read into memory so that both stay readable.
+// DefaultFetchSize, negative means all records at once. An auto-commit result still
+// open on this connection is first read into memory so that both stay readable; inside
+// a transaction earlier results stay open on the server and are pulled by their qid.
 func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx *TxConfig, fetchSize int) (*Stream, error) {
 	if err := c.enter(ctx); err != nil {
 		return nil, err
@@ -61,14 +62,9 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 		if c.failed() {
 			return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
 		}
-		for _, s := range slices.Clone(c.streams) {
-			if err := s.bufferAll(false); err != nil {
-				return nil, err
-			}
-		}
-		if c.failed() {
-			return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
-		}
+		// Other results of the transaction stay open: the server accepts RUN in
+		// TX_STREAMING, and records of a PULL still in flight are buffered in their
+		// stream while this RUN's reply is awaited. No extra round trip.
 	} else {
 		var err error
 		if extra, err = c.txKVs(tx); err != nil {
