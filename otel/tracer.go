@@ -83,6 +83,7 @@ type Tracer struct {
 
 // pendingQuery is what QueryStart saw, kept until the matching QueryEnd.
 type pendingQuery struct {
+	at         time.Time // when QueryStart was called
 	parent     trace.SpanContext
 	database   string
 	accessMode native.AccessMode
@@ -90,8 +91,13 @@ type pendingQuery struct {
 }
 
 // maxPending bounds the queries started and not (yet) ended that the tracer
-// remembers, for results that are never consumed nor closed.
-const maxPending = 10000
+// remembers, for results that are never consumed nor closed (the driver does
+// not call QueryEnd for a result discarded by a rollback); pendingMaxAge drops
+// such entries when their query text runs again.
+const (
+	maxPending    = 10000
+	pendingMaxAge = time.Hour
+)
 
 var _ native.Tracer = (*Tracer)(nil)
 
@@ -145,29 +151,57 @@ func handle(err error) {
 
 // QueryStart remembers the query's context and session settings.
 func (t *Tracer) QueryStart(ctx context.Context, e native.QueryStartEvent) {
-	p := pendingQuery{parent: trace.SpanContextFromContext(ctx), database: e.Database, accessMode: e.AccessMode, autoCommit: e.AutoCommit}
+	now := time.Now()
+	p := pendingQuery{at: now, parent: trace.SpanContextFromContext(ctx), database: e.Database,
+		accessMode: e.AccessMode, autoCommit: e.AutoCommit}
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if t.npend >= maxPending {
 		t.pending = map[string][]pendingQuery{}
 		t.npend = 0
 	}
-	t.pending[e.Query] = append(t.pending[e.Query], p)
+	list := t.pending[e.Query]
+	for len(list) > 0 && now.Sub(list[0].at) > pendingMaxAge {
+		list = list[1:]
+		t.npend--
+	}
+	t.pending[e.Query] = append(list, p)
 	t.npend++
-	t.mu.Unlock()
 }
 
-func (t *Tracer) takePending(query string) (pendingQuery, bool) {
+// takePending removes and returns the QueryStart record that belongs to a
+// QueryEnd: among those of the same query text, one from the same trace as
+// ctx if there is any, and of those the one started closest to end-duration.
+// Matching by trace keeps concurrent requests running the same query from
+// borrowing each other's parent span.
+func (t *Tracer) takePending(ctx context.Context, query string, started time.Time) (pendingQuery, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	list := t.pending[query]
 	if len(list) == 0 {
 		return pendingQuery{}, false
 	}
-	p := list[0]
+	trace_ := trace.SpanContextFromContext(ctx).TraceID()
+	best, sameTrace := -1, false
+	var bestGap time.Duration
+	for i, p := range list {
+		same := trace_.IsValid() && p.parent.TraceID() == trace_
+		if sameTrace && !same {
+			continue
+		}
+		gap := p.at.Sub(started)
+		if gap < 0 {
+			gap = -gap
+		}
+		if best < 0 || same && !sameTrace || gap < bestGap {
+			best, bestGap, sameTrace = i, gap, same
+		}
+	}
+	p := list[best]
 	if len(list) == 1 {
 		delete(t.pending, query)
 	} else {
-		t.pending[query] = list[1:]
+		t.pending[query] = append(list[:best:best], list[best+1:]...)
 	}
 	t.npend--
 	return p, true
@@ -176,7 +210,8 @@ func (t *Tracer) takePending(query string) (pendingQuery, bool) {
 // QueryEnd records the query's span, from when the driver started it to now,
 // and its duration.
 func (t *Tracer) QueryEnd(ctx context.Context, e native.QueryEndEvent) {
-	p, ok := t.takePending(e.Query)
+	end := time.Now()
+	p, ok := t.takePending(ctx, e.Query, end.Add(-e.Duration))
 	parent := ctx
 	if ok && p.parent.IsValid() {
 		parent = trace.ContextWithSpanContext(ctx, p.parent)
@@ -238,7 +273,6 @@ func (t *Tracer) QueryEnd(ctx context.Context, e native.QueryEndEvent) {
 				attribute.Int("neo4j.counters.properties_set", c.PropertiesSet()))
 		}
 	}
-	end := time.Now()
 	_, span := t.tracer.Start(parent, spanName(op, db),
 		trace.WithSpanKind(trace.SpanKindClient),
 		trace.WithTimestamp(end.Add(-e.Duration)),

@@ -215,3 +215,38 @@ func TestOperationName(t *testing.T) {
 		}
 	}
 }
+
+// Two requests run the same query; the second ends first, and an abandoned
+// start (a result discarded by a rollback gets no QueryEnd) is left over.
+// Each span must keep its own request's parent.
+func TestSameQueryTextDoesNotCrossTraces(t *testing.T) {
+	h := newHarness()
+	tr := h.tp.Tracer("test")
+	q := "MATCH (n) RETURN n"
+	ctxStale, stale := tr.Start(context.Background(), "stale")
+	h.tracer.QueryStart(ctxStale, native.QueryStartEvent{Query: q})
+	stale.End()
+	ctxA, a := tr.Start(context.Background(), "A")
+	h.tracer.QueryStart(ctxA, native.QueryStartEvent{Query: q, Database: "a"})
+	ctxB, b := tr.Start(context.Background(), "B")
+	h.tracer.QueryStart(ctxB, native.QueryStartEvent{Query: q, Database: "b"})
+	h.tracer.QueryEnd(ctxB, native.QueryEndEvent{Query: q, Duration: time.Millisecond})
+	h.tracer.QueryEnd(ctxA, native.QueryEndEvent{Query: q, Duration: 2 * time.Millisecond})
+	a.End()
+	b.End()
+	for _, s := range h.spans.GetSpans() {
+		switch s.Name {
+		case "MATCH a":
+			if s.Parent.SpanID() != a.SpanContext().SpanID() {
+				t.Error("A's query span has another parent")
+			}
+		case "MATCH b":
+			if s.Parent.SpanID() != b.SpanContext().SpanID() {
+				t.Error("B's query span has another parent")
+			}
+		case "stale", "A", "B":
+		default:
+			t.Errorf("unexpected span %q", s.Name)
+		}
+	}
+}
