@@ -95,6 +95,9 @@ func (s *session) ExecuteWrite(ctx context.Context, work native.ManagedTransacti
 }
 
 func (s *session) execute(ctx context.Context, op string, mode native.AccessMode, work native.ManagedTransactionWork, configurers []func(*native.TransactionConfig)) (any, error) {
+	if work == nil {
+		return nil, &native.UsageError{Message: op + ": transaction function is nil"}
+	}
 	if err := s.enter(op); err != nil {
 		return nil, err
 	}
