@@ -62,8 +62,14 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 		return nil, &native.UsageError{Message: "Session.Run: the session has an open transaction; run the query in it or close it first"}
 	}
 	tc := txConfig(configurers)
-	return s.d.run(s, nil, Call{Query: query, Params: maps.Clone(params), Database: s.cfg.DatabaseName,
+	r, err := s.d.run(s, nil, Call{Query: query, Params: maps.Clone(params), Database: s.cfg.DatabaseName,
 		AccessMode: s.cfg.AccessMode, Kind: AutoCommit, Metadata: tc.Metadata})
+	if err == nil {
+		// The fake has nothing to stream: the auto-commit transaction is
+		// committed as soon as Run returns, and LastBookmarks moves on.
+		s.commitBookmark(ctx)
+	}
+	return r, err
 }
 
 func (s *session) BeginTransaction(ctx context.Context, configurers ...func(*native.TransactionConfig)) (native.ExplicitTransaction, error) {
