@@ -50,7 +50,15 @@ func NewDriver(uri string, auth AuthTokenManager, configurers ...func(*Config)) 
 	if cfg.BoltTrace != nil {
 		d.trace = newTraceWriter(cfg.BoltTrace)
 	}
-	d.router = newDirectRouter(t.address, cfg.AddressResolver)
+	if t.routing {
+		cr, err := newClusterRouter(d)
+		if err != nil {
+			return nil, &UsageError{Message: "routing", Err: err}
+		}
+		d.router = cr
+	} else {
+		d.router = newDirectRouter(t.address, cfg.AddressResolver)
+	}
 	return d, nil
 }
 
@@ -244,7 +252,7 @@ func (d *driver) VerifyAuthentication(ctx context.Context, auth *AuthToken) erro
 			return err
 		}
 	}
-	addrs, err := d.router.addresses(ctx, routeRequest{mode: AccessModeRead})
+	addrs, _, err := d.router.addresses(ctx, routeRequest{mode: AccessModeRead, auth: auth})
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,8 @@ type fakeServer struct {
 	onRun    func(connID int, query string, params map[string]any, inTx bool) runReply
 	onCommit func(connID int) commitReply
 	onLogon  func(connID int, auth map[string]any) *failMsg
-	onPull   func(connID int) // called before a PULL is answered (e.g. to stall)
+	onPull   func(connID int)                                               // called before a PULL is answered (e.g. to stall)
+	onRoute  func(connID int, routing, extra map[string]any) map[string]any // the rt dictionary
 
 	accepted atomic.Int32 // connections accepted
 	batches  atomic.Int32 // client→server flights after the handshake and HELLO
@@ -107,7 +108,7 @@ func (s *fakeServer) serve() {
 }
 
 var msgNames = map[byte]string{0x01: "HELLO", 0x02: "GOODBYE", 0x0F: "RESET", 0x10: "RUN", 0x11: "BEGIN",
-	0x12: "COMMIT", 0x13: "ROLLBACK", 0x2F: "DISCARD", 0x3F: "PULL", 0x54: "TELEMETRY", 0x6A: "LOGON", 0x6B: "LOGOFF"}
+	0x12: "COMMIT", 0x13: "ROLLBACK", 0x2F: "DISCARD", 0x3F: "PULL", 0x54: "TELEMETRY", 0x6A: "LOGON", 0x6B: "LOGOFF", 0x66: "ROUTE"}
 
 type fakeConn struct {
 	s       *fakeServer
@@ -361,6 +362,12 @@ func (c *fakeConn) dispatch(tag byte, fields []any) bool {
 			return true
 		}
 		c.success(map[string]any{"bookmark": fmt.Sprintf("bm:%d", s.bookmark.Add(1))})
+	case 0x66: // ROUTE
+		if s.onRoute == nil {
+			c.failure(&failMsg{"Neo.ClientError.Request.Invalid", "no routing here"})
+			return true
+		}
+		c.success(map[string]any{"rt": s.onRoute(c.id, mapField(fields, 0), mapField(fields, 2))})
 	case 0x13: // ROLLBACK
 		c.inTx = false
 		c.streams = map[int64]*fakeStream{}

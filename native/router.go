@@ -8,6 +8,7 @@ type routeRequest struct {
 	database         string // "" = home database
 	impersonatedUser string
 	bookmarks        Bookmarks
+	auth             *AuthToken // session-level auth, nil = the driver's
 }
 
 // router decides which server addresses serve an access mode for a database.
@@ -15,8 +16,10 @@ type routeRequest struct {
 // routing-table implementation for neo4j:// URIs slots in behind the same
 // interface. Implementations are safe for concurrent use.
 type router interface {
-	// addresses returns candidate servers, best first; never empty without error.
-	addresses(ctx context.Context, req routeRequest) ([]string, error)
+	// addresses returns candidate servers, best first (never empty without
+	// error), and the database name req.database resolved to ("" = let the
+	// server resolve the home database).
+	addresses(ctx context.Context, req routeRequest) ([]string, string, error)
 	// forgetServer is called after a connectivity failure talking to address.
 	forgetServer(address string)
 	// forgetWriter is called when address said it is no longer a writer for
@@ -38,13 +41,13 @@ func newDirectRouter(address string, resolver func(string) []string) *directRout
 	return &directRouter{address: address, only: []string{address}, resolver: resolver}
 }
 
-func (r *directRouter) addresses(context.Context, routeRequest) ([]string, error) {
+func (r *directRouter) addresses(_ context.Context, req routeRequest) ([]string, string, error) {
 	if r.resolver != nil {
 		if out := r.resolver(r.address); len(out) > 0 {
-			return out, nil
+			return out, req.database, nil
 		}
 	}
-	return r.only, nil
+	return r.only, req.database, nil
 }
 
 func (r *directRouter) forgetServer(string)         {}

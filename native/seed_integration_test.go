@@ -238,3 +238,28 @@ func TestSeveralOpenResultsInOneTransaction(t *testing.T) {
 		require.NoError(t, tx.Commit(ctx))
 	})
 }
+
+func TestRoutingURIAgainstSingleServer(t *testing.T) {
+	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
+		ctx := testCtx(t)
+		d, err := NewDriver("neo4j://"+s.Address()+"?policy=default", serverAuth(s))
+		require.NoError(t, err)
+		defer d.Close(ctx)
+		require.NoError(t, d.VerifyConnectivity(ctx))
+		_, err = ExecuteQuery(ctx, d, "CREATE (:Routed {at: timestamp()})", nil, EagerResultTransformer)
+		require.NoError(t, err)
+		res, err := ExecuteQuery(ctx, d, "MATCH (n:Routed) RETURN count(n) AS c", nil, EagerResultTransformer,
+			ExecuteQueryWithReadersRouting())
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, res.Records[0].Values[0].(int64), int64(1))
+		require.Equal(t, "neo4j", res.Summary.Database().Name())
+
+		sess := d.NewSession(ctx, SessionConfig{AccessMode: AccessModeRead, DatabaseName: "system"})
+		defer sess.Close(ctx)
+		r, err := sess.Run(ctx, "SHOW DATABASES YIELD name", nil)
+		require.NoError(t, err)
+		recs, err := r.Collect(ctx)
+		require.NoError(t, err)
+		require.NotEmpty(t, recs)
+	})
+}

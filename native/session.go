@@ -30,6 +30,7 @@ type session struct {
 	busy          atomic.Bool
 	closed        bool
 	lastBookmarks Bookmarks
+	resolvedDB    string       // home database resolved by the router (routing URIs)
 	tx            *transaction // open explicit or managed transaction
 	autoResult    *result      // open auto-commit result
 }
@@ -77,6 +78,15 @@ func (s *session) LastBookmarks() Bookmarks {
 	return append(Bookmarks(nil), s.lastBookmarks...)
 }
 
+// database returns the configured database, or the home database the router
+// resolved for this session ("" = let the server decide).
+func (s *session) database() string {
+	if s.cfg.DatabaseName != "" {
+		return s.cfg.DatabaseName
+	}
+	return s.resolvedDB
+}
+
 // txBookmarks returns the bookmarks a new transaction waits for.
 func (s *session) txBookmarks(ctx context.Context) (Bookmarks, error) {
 	b := s.lastBookmarks
@@ -114,7 +124,7 @@ func (s *session) updateBookmarks(ctx context.Context, used Bookmarks, bookmark 
 // boltTx builds the BEGIN / auto-commit RUN options.
 func (s *session) boltTx(mode AccessMode, bookmarks Bookmarks, tc TransactionConfig) bolt.TxConfig {
 	bt := bolt.TxConfig{
-		Database:         s.cfg.DatabaseName,
+		Database:         s.database(),
 		ImpersonatedUser: s.cfg.ImpersonatedUser,
 		Bookmarks:        bookmarks,
 		Metadata:         tc.Metadata,
@@ -139,11 +149,14 @@ func (s *session) acquire(ctx context.Context, mode AccessMode) (*bconn, error) 
 	if d.closed.Load() {
 		return nil, &UsageError{Message: "borrowing a connection", Err: ErrDriverClosed}
 	}
-	bms := s.lastBookmarks
-	addrs, err := d.router.addresses(ctx, routeRequest{mode: mode, database: s.cfg.DatabaseName,
-		impersonatedUser: s.cfg.ImpersonatedUser, bookmarks: bms})
+	db := s.database()
+	addrs, resolved, err := d.router.addresses(ctx, routeRequest{mode: mode, database: db,
+		impersonatedUser: s.cfg.ImpersonatedUser, bookmarks: s.lastBookmarks, auth: s.cfg.Auth})
 	if err != nil {
 		return nil, convertErr(err, "")
+	}
+	if s.cfg.DatabaseName == "" && resolved != "" {
+		s.resolvedDB = resolved // pin the home database for the session's lifetime
 	}
 	var last error
 	for _, addr := range addrs {
@@ -267,7 +280,7 @@ func (s *session) noteError(ctx context.Context, bc *bconn, err error) {
 	switch nerr.Code {
 	case "Neo.ClientError.Cluster.NotALeader", "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase":
 		if bc != nil {
-			s.d.router.forgetWriter(bc.Address(), s.cfg.DatabaseName)
+			s.d.router.forgetWriter(bc.Address(), s.database())
 		}
 	case codeAuthorizationExpired:
 		if bc != nil {

@@ -1,0 +1,111 @@
+package native
+
+import (
+	"context"
+	"errors"
+
+	"github.com/boltwire/neo4j/bolt"
+	"github.com/boltwire/neo4j/internal/routing"
+)
+
+// clusterRouter serves neo4j:// URIs: routing tables per database (package
+// internal/routing), fetched with ROUTE over this driver's pooled connections.
+type clusterRouter struct {
+	r *routing.Router
+}
+
+func newClusterRouter(d *driver) (*clusterRouter, error) {
+	r, err := routing.New(routing.Config{
+		InitialAddress: d.target.address,
+		RoutingContext: d.target.routingContext,
+		Resolver:       d.config.AddressResolver,
+		Fetch:          d.fetchRoutingTable,
+		InUse: func(address string) int {
+			d.mu.Lock()
+			p := d.pools[address]
+			d.mu.Unlock()
+			if p == nil {
+				return 0
+			}
+			return p.stats().InUse
+		},
+		OnRemove: func(address string) {
+			d.mu.Lock()
+			p := d.pools[address]
+			d.mu.Unlock()
+			if p != nil {
+				p.purgeIdle()
+			}
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &clusterRouter{r: r}, nil
+}
+
+// fetchRoutingTable sends ROUTE to address on a pooled connection,
+// authenticated as the session that caused the fetch (req.Auth, an
+// *AuthToken) or as the driver.
+func (d *driver) fetchRoutingTable(ctx context.Context, address string, req routing.Request) (routing.Table, error) {
+	cfg := SessionConfig{}
+	if tok, ok := req.Auth.(*AuthToken); ok && tok != nil {
+		cfg.Auth = tok
+	}
+	s := newSession(d, cfg)
+	bc, err := s.acquireFrom(ctx, address)
+	if err != nil {
+		return routing.Table{}, err
+	}
+	rt, err := bc.Route(ctx, routing.BoltRequest(req))
+	err = convertErr(err, address)
+	s.noteError(ctx, bc, err)
+	ssr := bc.Hints().SSR
+	s.releaseConn(bc, err)
+	if err != nil {
+		return routing.Table{}, err
+	}
+	return routing.FromBolt(rt, ssr), nil
+}
+
+func (c *clusterRouter) addresses(ctx context.Context, req routeRequest) ([]string, string, error) {
+	mode := routing.Write
+	if req.mode == AccessModeRead {
+		mode = routing.Read
+	}
+	q := routing.Query{Database: req.database, ImpersonatedUser: req.impersonatedUser, Mode: mode, Bookmarks: req.bookmarks}
+	if req.auth != nil {
+		q.AuthKey = req.auth.Scheme() + "\x00" + req.auth.Principal() + "\x00" + req.auth.Realm()
+		q.Auth = req.auth
+	}
+	list, db, err := c.r.Lookup(ctx, q)
+	if err != nil {
+		return nil, db, routingErr(err)
+	}
+	return list, db, nil
+}
+
+// routingErr gives routing failures this package's error types: server errors
+// stay *Neo4jError, the rest become *ConnectivityError (retryable, like any
+// failure to reach a suitable server).
+func routingErr(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if errors.Is(err, routing.ErrClosed) {
+		return &UsageError{Message: "routing", Err: ErrDriverClosed}
+	}
+	var nerr *Neo4jError
+	var se *bolt.ServerError
+	if errors.As(err, &nerr) || errors.As(err, &se) {
+		return convertErr(err, "")
+	}
+	if IsUsageError(err) {
+		return err
+	}
+	return &ConnectivityError{Inner: err}
+}
+
+func (c *clusterRouter) forgetServer(address string)           { c.r.Forget(address) }
+func (c *clusterRouter) forgetWriter(address, database string) { c.r.ForgetWriter(database, address) }
+func (c *clusterRouter) close()                                { c.r.Close() }
