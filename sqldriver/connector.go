@@ -25,6 +25,7 @@ type Connector struct {
 	native     native.Driver
 	ownsNative bool
 	opts       Options
+	retryTime  time.Duration          // MaxTransactionRetryTime of the native config, for ExecuteWrite/Read
 	bm         native.BookmarkManager // with BookmarksShared
 	closeOnce  sync.Once
 	closeErr   error
@@ -38,10 +39,10 @@ var (
 // NewConnector builds a native driver from cfg (no I/O yet) and returns a
 // connector that owns it: closing the *sql.DB closes the driver.
 func NewConnector(cfg *Config) (*Connector, error) {
-	return newConnector(&Driver{}, cfg)
+	return newConnector(cfg)
 }
 
-func newConnector(d *Driver, cfg *Config) (*Connector, error) {
+func newConnector(cfg *Config) (*Connector, error) {
 	if cfg == nil {
 		return nil, errors.New("sqldriver: nil Config")
 	}
@@ -53,7 +54,8 @@ func newConnector(d *Driver, cfg *Config) (*Connector, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqldriver: %w", err)
 	}
-	c := &Connector{drv: d, native: nd, ownsNative: true, opts: cfg.Options}
+	c := &Connector{native: nd, ownsNative: true, opts: cfg.Options, retryTime: dcfg.MaxTransactionRetryTime}
+	c.drv = &Driver{connector: c}
 	c.initBookmarks()
 	return c, nil
 }
@@ -95,7 +97,8 @@ func OpenDBFromDriver(nd native.Driver, opts Options) (*sql.DB, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	c := &Connector{drv: &Driver{}, native: nd, opts: opts}
+	c := &Connector{native: nd, opts: opts, retryTime: native.DefaultConfig().MaxTransactionRetryTime}
+	c.drv = &Driver{connector: c}
 	c.initBookmarks()
 	return sql.OpenDB(c), nil
 }

@@ -29,7 +29,11 @@ func registerIfAbsent() {
 // Driver is the database/sql driver. It implements [driver.DriverContext], so
 // sql.Open("neo4j", dsn) parses the DSN once and builds one native driver (one
 // connection pool) per *sql.DB.
-type Driver struct{}
+type Driver struct {
+	// connector is set on the Driver a Connector reports (db.Driver()), so
+	// helpers such as ExecuteWrite can read that *sql.DB's settings.
+	connector *Connector
+}
 
 var (
 	_ driver.Driver        = (*Driver)(nil)
@@ -44,7 +48,7 @@ func (d *Driver) OpenConnector(name string) (driver.Connector, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newConnector(d, cfg)
+	return newConnector(cfg)
 }
 
 // Open opens one connection on a connector of its own, closed when the

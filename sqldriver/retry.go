@@ -15,8 +15,8 @@ import (
 // defaults of the native driver.
 type RetryOptions struct {
 	// MaxRetryTime is the retry budget, counted from the first failure.
-	// Default 30 s (native.DefaultConfig().MaxTransactionRetryTime); negative:
-	// never retry.
+	// Default: the max_transaction_retry_time of the *sql.DB's configuration
+	// (30 s unless set); negative: never retry.
 	MaxRetryTime time.Duration
 	// InitialDelay is the first wait between attempts; each later wait doubles,
 	// with ±20 % jitter. Default 1 s.
@@ -55,6 +55,12 @@ func execute(ctx context.Context, db *sql.DB, readOnly bool, work func(*sql.Tx) 
 	}
 	if o.MaxRetryTime == 0 {
 		o.MaxRetryTime = native.DefaultConfig().MaxTransactionRetryTime
+		if d, ok := db.Driver().(*Driver); ok && d.connector != nil {
+			o.MaxRetryTime = d.connector.retryTime
+			if o.MaxRetryTime == 0 { // native: 0 means "never retry"
+				o.MaxRetryTime = -1
+			}
+		}
 	}
 	if o.InitialDelay <= 0 {
 		o.InitialDelay = time.Second
@@ -74,7 +80,7 @@ func execute(ctx context.Context, db *sql.DB, readOnly bool, work func(*sql.Tx) 
 		if err == nil {
 			return nil
 		}
-		if !native.IsRetryable(err) || ctx.Err() != nil {
+		if !native.IsRetryable(err) || ctx.Err() != nil || o.MaxRetryTime < 0 {
 			return err
 		}
 		errs = append(errs, err)

@@ -244,3 +244,33 @@ func TestBookmarkModeString(t *testing.T) {
 	require.Equal(t, "none", BookmarksNone.String())
 	require.Equal(t, "BookmarkMode(9)", BookmarkMode(9).String())
 }
+
+// TestRetryBudgetFromConfig: ExecuteWrite takes its budget from the *sql.DB's
+// max_transaction_retry_time; an unreachable server is a retryable failure.
+func TestRetryBudgetFromConfig(t *testing.T) {
+	ctx := context.Background()
+	work := func(*sql.Tx) error { return nil }
+
+	never, err := sql.Open(DriverName, "bolt://127.0.0.1:1?max_transaction_retry_time=0s&socket_connect_timeout=1s")
+	require.NoError(t, err)
+	defer never.Close()
+	err = ExecuteWrite(ctx, never, work)
+	require.True(t, native.IsConnectivityError(err), "%v", err)
+	var tle *native.TransactionExecutionLimit
+	require.False(t, errors.As(err, &tle), "a zero budget means one attempt")
+
+	short, err := sql.Open(DriverName, "bolt://127.0.0.1:1?max_transaction_retry_time=300ms&socket_connect_timeout=1s")
+	require.NoError(t, err)
+	defer short.Close()
+	start := time.Now()
+	err = ExecuteRead(ctx, short, work, RetryOptions{InitialDelay: 20 * time.Millisecond})
+	require.True(t, errors.As(err, &tle), "%v", err)
+	require.GreaterOrEqual(t, len(tle.Errors), 2)
+	require.Less(t, time.Since(start), 10*time.Second)
+
+	// The caller's context ends the waiting.
+	cctx, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+	defer cancel()
+	err = ExecuteWrite(cctx, short, work, RetryOptions{MaxRetryTime: time.Hour, InitialDelay: time.Hour})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
