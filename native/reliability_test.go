@@ -101,3 +101,49 @@ func TestDeadConnectionPurgesIdleOnes(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(4), d.Stats()[0].Created)
 }
+
+func countMsgs(msgs []string, name string) int {
+	n := 0
+	for _, m := range msgs {
+		if m == name {
+			n++
+		}
+	}
+	return n
+}
+
+func TestLivenessCheckAndMaxLifetime(t *testing.T) {
+	srv := peopleServer(t)
+	d := newFakeDriver(t, srv, func(c *Config) { c.ConnectionLivenessCheckTimeout = 0 })
+	ctx := context.Background()
+	run := func() {
+		s := d.NewSession(ctx, SessionConfig{})
+		defer s.Close(ctx)
+		res, err := s.Run(ctx, "RETURN 1", nil)
+		require.NoError(t, err)
+		_, err = res.Consume(ctx)
+		require.NoError(t, err)
+	}
+	run()
+	require.Equal(t, 0, countMsgs(srv.messages(), "RESET"), "a clean connection is not reset on return")
+	time.Sleep(2 * time.Millisecond)
+	run()
+	require.Equal(t, 1, countMsgs(srv.messages(), "RESET"), "pinged before reuse")
+	require.Equal(t, int32(1), srv.accepted.Load())
+
+	old := peopleServer(t)
+	d2 := newFakeDriver(t, old, func(c *Config) { c.MaxConnectionLifetime = 20 * time.Millisecond })
+	s := d2.NewSession(ctx, SessionConfig{})
+	defer s.Close(ctx)
+	for i := 0; i < 2; i++ {
+		res, err := s.Run(ctx, "RETURN 1", nil)
+		require.NoError(t, err)
+		_, err = res.Consume(ctx)
+		require.NoError(t, err)
+		time.Sleep(30 * time.Millisecond)
+	}
+	require.Equal(t, int32(2), old.accepted.Load(), "the first connection was retired")
+	st := d2.Stats()[0]
+	require.Equal(t, uint64(2), st.Created)
+	require.GreaterOrEqual(t, st.Closed, uint64(1))
+}
