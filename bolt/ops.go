@@ -127,7 +127,9 @@ func (c *Conn) Begin(ctx context.Context, tx TxConfig) error {
 	return nil
 }
 
-// Commit commits the transaction. Open results are first read into memory.
+// Commit commits the transaction. Open results are first read into memory. If Commit
+// fails while InTx still reports true (the transaction failed earlier, or BEGIN did),
+// call Rollback, which clears the failure with RESET.
 func (c *Conn) Commit(ctx context.Context) (CommitResult, error) {
 	if !c.inTx {
 		return CommitResult{}, fmt.Errorf("bolt: Commit without a transaction: %w", ErrBusy)
