@@ -2,6 +2,7 @@ package conv
 
 import (
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -183,7 +184,7 @@ func (d Duration) Value() (driver.Value, error) { return dbtype.Duration(d), nil
 func (d Duration) String() string { return dbtype.Duration(d).String() }
 
 // ErrNotStd is wrapped by [Duration.Std] when a duration has no fixed length.
-var ErrNotStd = fmt.Errorf("conv: duration has months, which have no fixed length")
+var ErrNotStd = errors.New("conv: duration has months, which have no fixed length")
 
 // Std converts the duration to a time.Duration, counting a day as 24 hours. It
 // is lossy by design, so it is explicit: it fails (wrapping [ErrNotStd]) when
