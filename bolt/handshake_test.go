@@ -110,3 +110,16 @@ func TestManifestOverPeer(t *testing.T) {
 	require.Equal(t, int32(2), cli.writes.Load(), "choice and HELLO+LOGON share one write")
 	p.wait()
 }
+
+// A server without manifest support answers from the classic slots of the default offer.
+func TestAutoFallsBackToClassic(t *testing.T) {
+	for _, tc := range []struct {
+		answer []byte
+		want   Version
+	}{{[]byte{0, 0, 8, 5}, Version{5, 8}}, {[]byte{0, 0, 2, 5}, Version{5, 2}}, {[]byte{0, 0, 4, 4}, Version{4, 4}}} {
+		res, _, out, err := handshakeAgainst(t, tc.answer, HandshakeAuto, nil)
+		require.NoError(t, err)
+		require.Equal(t, handshakeResult{version: tc.want}, res)
+		require.Empty(t, out, "nothing follows a classic answer")
+	}
+}
