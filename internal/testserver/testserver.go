@@ -70,7 +70,7 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// Start launches a server and waits (up to ctx, and at most 4 minutes) for its READY line.
+// Start launches a server and waits (up to ctx, and at most 8 minutes) for its READY line.
 func Start(ctx context.Context, opts Options) (*Process, error) {
 	root, err := ModuleRoot()
 	if err != nil {
@@ -119,7 +119,7 @@ func Start(ctx context.Context, opts Options) (*Process, error) {
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
-	timeout := time.NewTimer(4 * time.Minute)
+	timeout := time.NewTimer(8 * time.Minute)
 	defer timeout.Stop()
 	select {
 	case l := <-ready:
@@ -138,7 +138,7 @@ func Start(ctx context.Context, opts Options) (*Process, error) {
 		return nil, ctx.Err()
 	case <-timeout.C:
 		p.Stop()
-		return nil, fmt.Errorf("testserver: neo4j-server --line %s not READY after 4 minutes:\n%s", line, p.Log())
+		return nil, fmt.Errorf("testserver: neo4j-server --line %s not READY after 8 minutes:\n%s", line, p.Log())
 	}
 }
 
