@@ -68,6 +68,15 @@ type skip struct {
 var skips = []skip{
 	{"stub.routing.*.test_should_request_rt_from_all_initial_routers_until_successful_on_*",
 		"needs a custom domain name (DNS) resolver; native.Config only has AddressResolver"},
+	// These assertions have no branch for TEST_DRIVER_NAME=go in TestKit
+	// (self.fail("no error mapping is defined for go driver")): no Go
+	// backend can pass them, whatever the driver does.
+	{"stub.iteration.test_result_single.TestResultSingle.test_result_single_with_0_records",
+		"TestKit has no Go error mapping for this assertion"},
+	{"stub.iteration.test_result_single.TestResultSingle.test_result_single_with_2_records",
+		"TestKit has no Go error mapping for this assertion"},
+	{"stub.iteration.test_result_single.TestResultSingle.test_result_single_with_disconnect",
+		"TestKit has no Go error mapping for this assertion"},
 }
 
 // skipReason returns why testName is skipped, or "" to run it.
