@@ -147,3 +147,29 @@ func TestLivenessCheckAndMaxLifetime(t *testing.T) {
 	require.Equal(t, uint64(2), st.Created)
 	require.GreaterOrEqual(t, st.Closed, uint64(1))
 }
+
+func TestExecuteWriteSurvivesServerRestart(t *testing.T) {
+	srv := newFakeServer(t)
+	srv.onRun = func(int, string, map[string]any, bool) runReply {
+		return runReply{fields: []string{"x"}, records: [][]any{{int64(1)}}}
+	}
+	d := newFakeDriver(t, srv)
+	ctx := context.Background()
+	s := d.NewSession(ctx, SessionConfig{})
+	defer s.Close(ctx)
+	work := func(tx ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, "CREATE ()", nil)
+		if err != nil {
+			return nil, err
+		}
+		return res.Consume(ctx)
+	}
+	_, err := s.ExecuteWrite(ctx, work)
+	require.NoError(t, err)
+	srv.killAll() // the pooled connection dies
+	attempts := 0
+	_, err = s.ExecuteWrite(ctx, func(tx ManagedTransaction) (any, error) { attempts++; return work(tx) })
+	require.NoError(t, err)
+	require.Equal(t, 2, attempts)
+	require.Equal(t, int32(2), srv.accepted.Load())
+}
