@@ -3,6 +3,7 @@ package native
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,4 +102,48 @@ func TestStaticTokenNeverHandles(t *testing.T) {
 		&Neo4jError{Code: "Neo.ClientError.Security.Unauthorized"})
 	require.NoError(t, err)
 	require.False(t, handled)
+}
+
+type flippingManager struct {
+	cur     atomic.Value // AuthToken
+	good    AuthToken
+	handled atomic.Int32
+}
+
+func (m *flippingManager) GetAuthToken(context.Context) (AuthToken, error) {
+	return m.cur.Load().(AuthToken), nil
+}
+
+func (m *flippingManager) HandleSecurityException(_ context.Context, _ AuthToken, err *Neo4jError) (bool, error) {
+	if err.Code != "Neo.ClientError.Security.Unauthorized" {
+		return false, nil
+	}
+	m.handled.Add(1)
+	m.cur.Store(m.good)
+	return true, nil
+}
+
+func TestRotatedTokenRejectedOnReAuthIsHandledAndRetried(t *testing.T) {
+	srv := peopleServer(t)
+	srv.onLogon = func(_ int, auth map[string]any) *failMsg {
+		if auth["credentials"] != "good" {
+			return &failMsg{"Neo.ClientError.Security.Unauthorized", "bad credentials"}
+		}
+		return nil
+	}
+	good := BasicAuth("u", "good", "")
+	m := &flippingManager{good: good}
+	m.cur.Store(good)
+	d, err := NewDriver(srv.uri(), m)
+	require.NoError(t, err)
+	ctx := context.Background()
+	defer d.Close(ctx)
+	_, err = ExecuteQuery(ctx, d, "RETURN 1", nil, EagerResultTransformer)
+	require.NoError(t, err)
+
+	m.cur.Store(BasicAuth("u", "rotated-bad", ""))
+	_, err = ExecuteQuery(ctx, d, "RETURN 1", nil, EagerResultTransformer)
+	require.NoError(t, err, "re-auth failed, the manager supplied a new token, the work was retried")
+	require.Equal(t, int32(1), m.handled.Load())
+	require.Contains(t, srv.messages(), "LOGOFF")
 }

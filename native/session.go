@@ -222,11 +222,18 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 			pool.release(bc, false)
 			return nil, &UsageError{Message: "session auth (SessionConfig.Auth) needs Bolt 5.1+ on the server", Err: err}
 		}
-		// Cannot re-authenticate (old protocol) or re-auth failed: drop the
+		// Cannot re-authenticate (old protocol: the other idle connections
+		// cannot either, so they go too) or re-auth failed: drop the
 		// connection; a new one is dialled with the current token.
+		nerr := asNeo4j(err)
 		bc.Close()
-		pool.release(bc, false)
-		if IsNeo4jError(err) || attempt >= 2 || ctx.Err() != nil {
+		pool.release(bc, nerr == nil)
+		if nerr != nil && s.cfg.Auth == nil {
+			if handled, _ := d.auth.HandleSecurityException(ctx, tok, nerr); handled {
+				nerr.authHandled = true
+			}
+		}
+		if nerr != nil || attempt >= 2 || ctx.Err() != nil {
 			return nil, err
 		}
 	}
