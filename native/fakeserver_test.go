@@ -412,3 +412,11 @@ func (s *fakeServer) killAll() {
 	}
 	s.conns = nil
 }
+
+// shutdown stops accepting and closes every connection, waiting briefly for
+// the connection goroutines to notice.
+func (s *fakeServer) shutdown() {
+	s.ln.Close()
+	s.killAll()
+	time.Sleep(50 * time.Millisecond)
+}
