@@ -71,6 +71,32 @@
 // structs (fields by `db` tag, `neo4j` tag as alias). Record.Scan, Result.Scan,
 // GetRecordValue, RecordAs and CollectAs convert values to Go types.
 //
+// # Servers, routing and the pool
+//
+// bolt://, bolt+s:// and bolt+ssc:// URIs talk to one server. neo4j:// URIs (and
+// their +s/+ssc forms) fetch a routing table per database with ROUTE, send reads
+// to readers and writes to writers (least busy first), pin a session's home
+// database once resolved, and forget servers that fail or stop being leaders.
+// Each server has its own pool (Config.MaxConnectionPoolSize connections);
+// borrowers queue first-come first-served and give up after
+// Config.ConnectionAcquisitionTimeout or when their context ends. Connections are
+// RESET on return only when left mid-transaction, pinged when idle for longer
+// than Config.ConnectionLivenessCheckTimeout, retired after
+// Config.MaxConnectionLifetime, and a connection that died (other than by its
+// caller's context) takes the idle connections to the same server with it.
+// Driver.Stats reports each pool; Config.Tracer observes queries, transactions,
+// retries, borrows and dials; Config.BoltTrace and SessionConfig.BoltTrace log the
+// Bolt messages with credentials redacted.
+//
+// # Authentication
+//
+// NewDriver takes an AuthToken (NoAuth, BasicAuth, BearerAuth, KerberosAuth,
+// CustomAuth) or an AuthTokenManager (BasicTokenManager rotates a password after
+// the server rejects it, BearerTokenManager refreshes an expiring token). Pooled
+// connections re-authenticate with LOGOFF/LOGON (Bolt 5.1+) when the token
+// changes, and SessionConfig.Auth runs one session as another user on the same
+// pool. Tokens and configurations never print their secrets.
+//
 // # Concurrency
 //
 // The Driver is safe for concurrent use. Sessions, transactions and results are
