@@ -1,0 +1,425 @@
+package native_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/boltwire/neo4j/internal/boltstub"
+	"github.com/boltwire/neo4j/native"
+	"github.com/stretchr/testify/require"
+)
+
+// Scenario tests of neo4j:// routing: the native driver against scripted
+// clusters (internal/boltstub). Every member answers RETURN queries with its
+// own name, so a test sees where each transaction ran.
+
+// scenarioTimeout bounds every scenario on a loaded machine.
+const scenarioTimeout = 60 * time.Second
+
+// newScenarioCluster starts members that answer every query with their name.
+func newScenarioCluster(t *testing.T, names ...string) *boltstub.Cluster {
+	t.Helper()
+	c := boltstub.NewCluster(t, boltstub.Handshake{}, names...)
+	for _, m := range c.Members() {
+		name := m.Name()
+		m.OnQuery(func(boltstub.Query) boltstub.Result {
+			return boltstub.Result{Fields: []string{"server"}, Records: [][]any{{name}}}
+		})
+	}
+	return c
+}
+
+// scenarioDriver opens a routing driver on uri, closed when the test ends.
+func scenarioDriver(t *testing.T, uri string, opts ...func(*native.Config)) native.Driver {
+	t.Helper()
+	d, err := native.NewDriver(uri, native.BasicAuth("neo4j", "pass", ""), opts...)
+	require.NoError(t, err)
+	t.Cleanup(func() { d.Close(context.Background()) })
+	return d
+}
+
+// scenarioCtx is a bounded context for one scenario.
+func scenarioCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), scenarioTimeout)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// whoServes runs a query and returns the member that answered it.
+func whoServes(ctx context.Context) func(native.ManagedTransaction) (string, error) {
+	return func(tx native.ManagedTransaction) (string, error) {
+		res, err := tx.Run(ctx, "RETURN server", nil)
+		rec, err := native.Single(ctx, res, err)
+		if err != nil {
+			return "", err
+		}
+		return rec.Values[0].(string), nil
+	}
+}
+
+// read runs one managed read transaction in a new session.
+func read(ctx context.Context, t *testing.T, d native.Driver, cfg native.SessionConfig) string {
+	t.Helper()
+	s := d.NewSession(ctx, cfg)
+	defer s.Close(ctx)
+	who, err := native.ExecuteRead(ctx, s, whoServes(ctx))
+	require.NoError(t, err)
+	return who
+}
+
+// write runs one managed write transaction in a new session.
+func write(ctx context.Context, t *testing.T, d native.Driver, cfg native.SessionConfig) string {
+	t.Helper()
+	s := d.NewSession(ctx, cfg)
+	defer s.Close(ctx)
+	who, err := native.ExecuteWrite(ctx, s, whoServes(ctx))
+	require.NoError(t, err)
+	return who
+}
+
+// onNeo4j names the database, so sessions share its table (a session with no
+// database resolves its home database with a ROUTE of its own unless the
+// server announces ssr.enabled; see TestClusterHomeDatabaseResolutionAndCache).
+var onNeo4j = native.SessionConfig{DatabaseName: "neo4j"}
+
+// runCount counts the BEGIN and auto-commit RUN messages a member received
+// (transactions sent to it).
+func runCount(m *boltstub.Member) int { return m.Count("BEGIN") + m.Count("RUN") }
+
+func TestClusterReadWriteSplit(t *testing.T) {
+	c := newScenarioCluster(t, "router", "r1", "r2", "leader")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"router"}, Readers: []string{"r1", "r2"}, Writers: []string{"leader"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("router").Address())
+
+	for range 6 {
+		require.Contains(t, []string{"r1", "r2"}, read(ctx, t, d, onNeo4j))
+		require.Equal(t, "leader", write(ctx, t, d, onNeo4j))
+	}
+	// Auto-commit and explicit transactions follow the session's access mode.
+	s := d.NewSession(ctx, native.SessionConfig{DatabaseName: "neo4j", AccessMode: native.AccessModeRead})
+	res, err := s.Run(ctx, "RETURN server", nil)
+	rec, err := native.Single(ctx, res, err)
+	require.NoError(t, err)
+	require.Contains(t, []string{"r1", "r2"}, rec.Values[0])
+	require.NoError(t, s.Close(ctx))
+	s = d.NewSession(ctx, native.SessionConfig{DatabaseName: "neo4j", AccessMode: native.AccessModeWrite})
+	tx, err := s.BeginTransaction(ctx)
+	require.NoError(t, err)
+	res, err = tx.Run(ctx, "RETURN server", nil)
+	rec, err = native.Single(ctx, res, err)
+	require.NoError(t, err)
+	require.Equal(t, "leader", rec.Values[0])
+	require.NoError(t, tx.Commit(ctx))
+	require.NoError(t, s.Close(ctx))
+
+	require.Zero(t, runCount(c.Member("router")), "the router serves no transaction")
+	require.Equal(t, 1, c.Member("router").Count("ROUTE"), "one table serves every session")
+	for _, name := range []string{"r1", "r2"} {
+		for _, m := range c.Member(name).Stub().Received() {
+			// BEGIN and auto-commit RUN carry the mode; RUN in a transaction has no extra fields.
+			if m.Sig == boltstub.SigBegin || m.Sig == boltstub.SigRun && len(m.Extra()) > 0 {
+				require.Equal(t, "r", m.Extra()["mode"], "%s got %s", name, m)
+			}
+		}
+	}
+}
+
+func TestClusterSpreadRoundRobinAndLeastConnected(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b", "c")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"a", "b", "c"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+
+	// Idle servers take turns.
+	got := map[string]int{}
+	for range 9 {
+		got[read(ctx, t, d, onNeo4j)]++
+	}
+	require.Equal(t, map[string]int{"a": 3, "b": 3, "c": 3}, got, "round-robin among idle readers")
+
+	// A reader busy with an open transaction is passed over while others idle.
+	busy := d.NewSession(ctx, native.SessionConfig{DatabaseName: "neo4j", AccessMode: native.AccessModeRead})
+	defer busy.Close(ctx)
+	tx, err := busy.BeginTransaction(ctx)
+	require.NoError(t, err)
+	res, err := tx.Run(ctx, "RETURN server", nil)
+	rec, err := native.Single(ctx, res, err)
+	require.NoError(t, err)
+	held := rec.Values[0].(string)
+	got = map[string]int{}
+	for range 6 {
+		got[read(ctx, t, d, onNeo4j)]++
+	}
+	require.Zero(t, got[held], "least-connected: %s holds a transaction (%v)", held, got)
+	require.Len(t, got, 2, "the two idle readers share the load: %v", got)
+	require.NoError(t, tx.Rollback(ctx))
+}
+
+func TestClusterTTLExpiryAndRefresh(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b", "c")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	c.SetTTL(1)
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	// The topology changes; the held table is still fresh and still used.
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"c"}, Writers: []string{"a"}})
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	require.Equal(t, 1, c.Member("a").Count("ROUTE"))
+	time.Sleep(1200 * time.Millisecond)
+	require.Equal(t, "c", read(ctx, t, d, onNeo4j), "expired table refreshed")
+	require.Equal(t, 2, c.Member("a").Count("ROUTE"))
+}
+
+func TestClusterRouterFailover(t *testing.T) {
+	c := newScenarioCluster(t, "r1", "r2", "data")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"r1", "r2"}, Readers: []string{"data"}, Writers: []string{"data"}})
+	c.SetTTL(1)
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("r1").Address())
+	require.Equal(t, "data", read(ctx, t, d, onNeo4j))
+	c.Member("r1").SetDown(true)
+	time.Sleep(1200 * time.Millisecond)
+	require.Equal(t, "data", read(ctx, t, d, onNeo4j))
+	require.Equal(t, 1, c.Member("r1").Count("ROUTE"))
+	require.Equal(t, 1, c.Member("r2").Count("ROUTE"), "the second router answered")
+}
+
+func TestClusterMemberDiesMidTransaction(t *testing.T) {
+	c := newScenarioCluster(t, "router", "r1", "r2")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"router"}, Readers: []string{"r1", "r2"}, Writers: []string{"router"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("router").Address())
+	s := d.NewSession(ctx, onNeo4j)
+	defer s.Close(ctx)
+	var attempts []string
+	got, err := native.ExecuteRead(ctx, s, func(tx native.ManagedTransaction) (string, error) {
+		first, err := whoServes(ctx)(tx)
+		if err != nil {
+			return "", err
+		}
+		attempts = append(attempts, first)
+		if len(attempts) == 1 {
+			c.Member(first).SetDown(true) // dies between two queries
+		}
+		return whoServes(ctx)(tx)
+	})
+	require.NoError(t, err)
+	require.Len(t, attempts, 2, "retried once")
+	require.NotEqual(t, attempts[0], got, "the retry ran on the other reader")
+	require.Equal(t, attempts[1], got)
+	// The dead member was forgotten: later reads avoid it without trying it.
+	dead := attempts[0]
+	before := c.Member(dead).Stub().Connections()
+	for range 4 {
+		require.Equal(t, got, read(ctx, t, d, onNeo4j))
+	}
+	require.Equal(t, before, c.Member(dead).Stub().Connections(), "no new connection to the forgotten reader")
+}
+
+func TestClusterLeaderSwitchDuringExecuteWrite(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b", "c")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a", "b", "c"}, Readers: []string{"b", "c"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	require.Equal(t, "a", write(ctx, t, d, onNeo4j))
+
+	// The leader moves to b while the driver still holds a fresh table naming a:
+	// a answers NotALeader, the driver forgets it as a writer, refreshes, and
+	// retries on b.
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a", "b", "c"}, Readers: []string{"a", "c"}, Writers: []string{"b"}})
+	var tries atomic.Int32
+	s := d.NewSession(ctx, onNeo4j)
+	defer s.Close(ctx)
+	got, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (string, error) {
+		tries.Add(1)
+		return whoServes(ctx)(tx)
+	})
+	require.NoError(t, err)
+	require.Equal(t, "b", got)
+	require.Equal(t, int32(2), tries.Load(), "one failed attempt on the old leader")
+	routes := 0
+	for _, m := range c.Members() {
+		routes += m.Count("ROUTE")
+	}
+	require.Equal(t, 2, routes, "one refresh after NotALeader")
+	// a stays a reader.
+	seen := map[string]bool{}
+	for range 4 {
+		seen[read(ctx, t, d, onNeo4j)] = true
+	}
+	require.Equal(t, map[string]bool{"a": true, "c": true}, seen)
+}
+
+func TestClusterEmptyReadersRefresh(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	require.Equal(t, "a", write(ctx, t, d, onNeo4j))
+	require.Equal(t, 1, c.Member("a").Count("ROUTE"))
+
+	// No readers in the held (fresh) table: a read refreshes it.
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	require.Equal(t, 2, c.Member("a").Count("ROUTE"))
+
+	// Still none after the refresh: the managed read retries until readers
+	// come back.
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Writers: []string{"a"}})
+	c.SetTTL(0)
+	require.Equal(t, "a", write(ctx, t, d, onNeo4j)) // picks up the reader-less table
+	time.AfterFunc(300*time.Millisecond, func() {
+		c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	})
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+}
+
+func TestClusterAllRoutersDown(t *testing.T) {
+	c := newScenarioCluster(t, "r1", "r2", "data")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"r1", "r2"}, Readers: []string{"data"}, Writers: []string{"data"}})
+	c.SetTTL(1)
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("r1").Address(), func(cfg *native.Config) {
+		cfg.MaxTransactionRetryTime = 0
+	})
+	require.Equal(t, "data", read(ctx, t, d, onNeo4j))
+	c.Member("r1").SetDown(true)
+	c.Member("r2").SetDown(true)
+	time.Sleep(1200 * time.Millisecond)
+
+	s := d.NewSession(ctx, native.SessionConfig{DatabaseName: "neo4j", AccessMode: native.AccessModeRead})
+	defer s.Close(ctx)
+	_, err := s.Run(ctx, "RETURN server", nil)
+	require.Error(t, err)
+	require.True(t, native.IsConnectivityError(err), "%T %v", err, err)
+	require.True(t, native.IsRetryable(err))
+	msg := err.Error()
+	for _, name := range []string{"r1", "r2"} {
+		require.Contains(t, msg, c.Member(name).Address(), "the error names every router tried: %s", msg)
+	}
+	// The failed routers were dropped from the table: the next discovery falls
+	// back to the URI's address.
+	_, err = native.ExecuteRead(ctx, s, whoServes(ctx))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), c.Member("r1").Address())
+
+	// Routers come back: the next transaction finds them.
+	c.Member("r1").SetDown(false)
+	require.Equal(t, "data", read(ctx, t, d, onNeo4j))
+}
+
+func TestClusterHomeDatabaseResolutionAndCache(t *testing.T) {
+	for _, ssr := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ssr=%t", ssr), func(t *testing.T) {
+			c := newScenarioCluster(t, "a", "b")
+			c.SetRoles("home", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+			c.SetRoles("other", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"a"}, Writers: []string{"b"}})
+			c.SetHome("", "home")
+			c.SetHome("alice", "other")
+			if ssr {
+				c.SetHints(boltstub.M{"ssr.enabled": true})
+			}
+			ctx := scenarioCtx(t)
+			d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+			for range 3 {
+				require.Equal(t, "b", read(ctx, t, d, native.SessionConfig{}))
+				require.Equal(t, "a", write(ctx, t, d, native.SessionConfig{}))
+			}
+			routes := c.Member("a").Count("ROUTE")
+			if ssr {
+				require.Equal(t, 1, routes, "the home database is cached across sessions")
+			} else {
+				require.Equal(t, 6, routes, "without ssr every session resolves its home database")
+			}
+			// Impersonated users have their own home.
+			require.Equal(t, "a", read(ctx, t, d, native.SessionConfig{ImpersonatedUser: "alice"}))
+			require.Equal(t, "b", write(ctx, t, d, native.SessionConfig{ImpersonatedUser: "alice"}))
+			// Transactions name the resolved database.
+			for _, m := range c.Member("b").Stub().Received() {
+				if m.Sig == boltstub.SigBegin {
+					require.Contains(t, []string{"home", "other"}, m.Extra()["db"], "%s", m)
+				}
+			}
+			// A session pins its home for its lifetime.
+			s := d.NewSession(ctx, native.SessionConfig{})
+			defer s.Close(ctx)
+			_, err := native.ExecuteRead(ctx, s, whoServes(ctx))
+			require.NoError(t, err)
+			c.SetHome("", "other")
+			got, err := native.ExecuteRead(ctx, s, whoServes(ctx))
+			require.NoError(t, err)
+			require.Equal(t, "b", got, "pinned home database")
+		})
+	}
+}
+
+func TestClusterAddressResolver(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a", "b"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	var mu sync.Mutex
+	var asked []string
+	d := scenarioDriver(t, "neo4j://cluster.invalid:7687?region=eu", func(cfg *native.Config) {
+		cfg.AddressResolver = func(address string) []string {
+			mu.Lock()
+			asked = append(asked, address)
+			mu.Unlock()
+			return []string{"127.0.0.1:1", c.Member("b").Address()} // first seed dead
+		}
+	})
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	require.Equal(t, "a", write(ctx, t, d, onNeo4j))
+	mu.Lock()
+	require.NotEmpty(t, asked)
+	require.Equal(t, "cluster.invalid:7687", asked[0])
+	mu.Unlock()
+	route := c.Member("b").Stub().Received()
+	i := slices.IndexFunc(route, func(m boltstub.Message) bool { return m.Sig == boltstub.SigRoute })
+	require.GreaterOrEqual(t, i, 0)
+	require.Equal(t, map[string]any{"address": "cluster.invalid:7687", "region": "eu"}, route[i].Field(0),
+		"the routing context names the URI's address, not the resolved one")
+}
+
+func TestClusterRoutingContextInHelloAndRoute(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	addr := c.Member("a").Address()
+	d := scenarioDriver(t, "neo4j://"+addr+"?region=eu&policy=fast")
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	require.Equal(t, "a", write(ctx, t, d, onNeo4j))
+	want := map[string]any{"address": addr, "region": "eu", "policy": "fast"}
+	var hellos, routes int
+	for _, name := range []string{"a", "b"} {
+		for _, m := range c.Member(name).Stub().Received() {
+			switch m.Sig {
+			case boltstub.SigHello:
+				hellos++
+				require.Equal(t, want, m.Extra()["routing"], "HELLO to %s", name)
+			case boltstub.SigRoute:
+				routes++
+				require.Equal(t, want, m.Field(0), "ROUTE to %s", name)
+			}
+		}
+	}
+	require.Equal(t, 2, hellos)
+	require.Equal(t, 1, routes)
+}
+
+// The routing error of a driver with an unreachable seed names the address.
+func TestClusterUnreachableSeed(t *testing.T) {
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://127.0.0.1:1")
+	err := d.VerifyConnectivity(ctx)
+	require.Error(t, err)
+	require.True(t, native.IsConnectivityError(err), "%T %v", err, err)
+	require.True(t, strings.Contains(err.Error(), "127.0.0.1:1"), err.Error())
+}
