@@ -1,9 +1,16 @@
 package bolt
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strconv"
 	"strings"
+	"syscall"
+
+	"github.com/boltwire/neo4j/bolt/packstream"
 )
 
 // ErrDefunct is wrapped by every error returned from a connection that can no longer be
@@ -31,9 +38,66 @@ type ConnectivityError struct {
 	Err     error  // the cause
 }
 
-// Error implements error.
+// Error implements error. It names the address once, says what failed and, for the
+// failures a new user meets most (nothing listening, a port that does not speak
+// Bolt), how to fix it:
+//
+//	bolt: dial 127.0.0.1:7687: connection refused: is Neo4j running and is this its Bolt port?
+//	bolt: no Bolt handshake reply from 127.0.0.1:7474 (context deadline exceeded): is this the Bolt port (default 7687; 7474 is HTTP)?
 func (e *ConnectivityError) Error() string {
+	switch e.Op {
+	case "dial":
+		return "bolt: dial " + e.Address + ": " + dialCause(e.Err)
+	case "handshake":
+		if msg := handshakeCause(e.Address, e.Err); msg != "" {
+			return msg
+		}
+	}
 	return fmt.Sprintf("bolt: %s %s: %v", e.Op, e.Address, e.Err)
+}
+
+// hintBoltPort ends the messages of failures that usually mean a wrong port.
+const hintBoltPort = "is this the Bolt port (default 7687; 7474 is HTTP)?"
+
+// dialCause describes a failed TCP dial without repeating the address (a
+// *net.OpError names it again) and adds a hint for the common causes.
+func dialCause(err error) string {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused: is Neo4j running and is this its Bolt port?"
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		return "unknown host " + strconv.Quote(dnsErr.Name) + ": is the host name right?"
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return "no answer (" + innerNetErr(err) + "): is the host reachable from here (firewall) and the port right?"
+	}
+	return innerNetErr(err)
+}
+
+// innerNetErr returns the text of the cause inside a *net.OpError ("connect:
+// connection refused" rather than "dial tcp 1.2.3.4:7687: connect: ...").
+func innerNetErr(err error) string {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err.Error()
+	}
+	return err.Error()
+}
+
+// handshakeCause describes a failed Bolt handshake whose likely cause is a port that
+// does not speak Bolt; "" for other failures.
+func handshakeCause(addr string, err error) string {
+	var pe *ProtocolError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return "bolt: no Bolt handshake reply from " + addr + " (" + innerNetErr(err) + "): " + hintBoltPort
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+		return "bolt: " + addr + " closed the connection without a Bolt handshake reply (" + innerNetErr(err) + "): " +
+			"is this the Bolt port (default 7687), and does the server require TLS (bolt+s://, neo4j+s://)?"
+	case errors.As(err, &pe) && pe.wrongPort:
+		return "bolt: handshake " + addr + ": " + pe.Error() + ": " + hintBoltPort
+	}
+	return ""
 }
 
 // Unwrap returns the cause.
@@ -47,6 +111,8 @@ func (e *ConnectivityError) Is(target error) bool { return target == ErrDefunct 
 // version. It is always wrapped in a *ConnectivityError.
 type ProtocolError struct {
 	Msg string // what was wrong
+
+	wrongPort bool // the reply suggests a port that does not speak Bolt
 }
 
 // Error implements error.
@@ -228,4 +294,75 @@ func newServerError(meta map[string]any, gql bool) *ServerError {
 		}
 	}
 	return e
+}
+
+// ParameterError reports a query parameter of RUN that cannot be sent on this
+// connection. It names the parameter (and where inside it the offending value sat)
+// and, when the value's type needs a newer protocol (a dbtype.UUID before Bolt 6.1,
+// a dbtype.Vector before Bolt 6.0), the negotiated version: such values are never
+// converted silently. The connection stays usable.
+//
+// errors.As reaches the *packstream.EncodeError; errors.Is(err, ErrUnsupported)
+// and errors.Is(err, packstream.ErrNeedsNewerProtocol) are true for values that
+// need a newer protocol.
+type ParameterError struct {
+	Name    string  // the parameter, e.g. "u"
+	Path    string  // where the offending value sat, e.g. "doc.embedding"; Name at top level
+	Version Version // the negotiated Bolt version
+	Err     error   // the encoder's error (a *packstream.EncodeError)
+}
+
+// Error implements error, e.g.
+//
+//	bolt: parameter "u" (dbtype.UUID): UUID values need Bolt 6.1+, but this connection negotiated Bolt 5.8
+func (e *ParameterError) Error() string {
+	var b strings.Builder
+	b.WriteString("bolt: parameter ")
+	b.WriteString(strconv.Quote(e.Name))
+	if e.Path != "" && e.Path != e.Name {
+		b.WriteString(" at ")
+		b.WriteString(strconv.Quote(e.Path))
+	}
+	var ee *packstream.EncodeError
+	if !errors.As(e.Err, &ee) {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+		return b.String()
+	}
+	b.WriteString(" (")
+	b.WriteString(ee.GoType)
+	b.WriteString("): ")
+	b.WriteString(ee.Reason)
+	if errors.Is(ee, packstream.ErrNeedsNewerProtocol) {
+		b.WriteString(", but this connection negotiated Bolt ")
+		b.WriteString(e.Version.String())
+	}
+	return b.String()
+}
+
+// Unwrap returns the encoder's error and, for a value that needs a newer protocol,
+// ErrUnsupported.
+func (e *ParameterError) Unwrap() []error {
+	if errors.Is(e.Err, packstream.ErrNeedsNewerProtocol) {
+		return []error{e.Err, ErrUnsupported}
+	}
+	return []error{e.Err}
+}
+
+// parameterError turns an encoding failure of RUN's parameter map into a
+// *ParameterError.
+func (c *Conn) parameterError(params map[string]any, err error) error {
+	pe := &ParameterError{Version: c.version, Err: err}
+	var ee *packstream.EncodeError
+	if errors.As(err, &ee) {
+		pe.Path = ee.Path()
+		for k := range params { // the key the path starts with (keys may contain dots)
+			if strings.HasPrefix(pe.Path, k) && len(k) >= len(pe.Name) {
+				if rest := pe.Path[len(k):]; rest == "" || rest[0] == '.' || rest[0] == '[' {
+					pe.Name = k
+				}
+			}
+		}
+	}
+	return pe
 }

@@ -131,11 +131,11 @@ func doHandshake(w io.Writer, r *frameReader, style HandshakeStyle, forced []Ver
 		out = append(out, 0, 0, v.Minor, v.Major, 0) // chosen version, capabilities 0
 		return res, out, nil
 	case string(ans) == "HTTP":
-		return res, out, protocolErrorf("server answered the handshake with HTTP: this is an HTTP port, not Bolt")
+		return res, out, &ProtocolError{Msg: "server answered the handshake with HTTP: this is an HTTP port, not Bolt"}
 	case ans[0] == 0 && ans[1] == 0 && ans[2] == 0 && ans[3] == 0:
 		return res, out, &ProtocolError{Msg: fmt.Sprintf("server supports none of the offered versions %v", accept)}
 	case ans[0] != 0 || ans[1] != 0:
-		return res, out, protocolErrorf("handshake answer % x is not a version", ans)
+		return res, out, &ProtocolError{Msg: fmt.Sprintf("handshake answer % x is not a version", ans), wrongPort: true}
 	}
 	v := Version{ans[3], ans[2]}
 	if !slices.Contains(accept, v) {

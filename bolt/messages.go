@@ -52,6 +52,9 @@ func (c *Conn) queueMsg(kind msgKind, s *Stream, body func() error) (*request, e
 	}
 	if err != nil {
 		c.out = c.enc.Buf[:start]
+		if pe, ok := err.(*ParameterError); ok {
+			return nil, pe
+		}
 		return nil, fmt.Errorf("bolt: encoding %s: %w", kind, err)
 	}
 	b := c.enc.Buf
@@ -311,7 +314,7 @@ func (c *Conn) queueRun(s *Stream, query string, params map[string]any, extra []
 		if params == nil {
 			c.enc.MapHeader(0)
 		} else if err := c.enc.Map(params); err != nil {
-			return err
+			return c.parameterError(params, err)
 		}
 		return c.writeKVs(extra)
 	})
