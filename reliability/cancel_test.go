@@ -153,7 +153,7 @@ func TestCancellationStorm(t *testing.T) {
 			scale[kind] = time.Duration(total.Load() / workers)
 		}
 		t.Logf("typical durations by kind (dial, stream, managed, commit, retry-sleep, pre-cancelled): %v", scale)
-		totalOps := pick(2000, 50000)
+		totalOps := pick(1000, 50000)
 		var st stormStats
 		var next atomic.Int64
 		var wg sync.WaitGroup

@@ -130,7 +130,7 @@ type ledgerConfig struct {
 func ledgerSize() ledgerConfig {
 	return ledgerConfig{
 		workers:  pick(12, 48),
-		duration: pick(durationEnv("BOLTWIRE_SOAK", 8*time.Second), durationEnv("BOLTWIRE_SOAK", 5*time.Minute)),
+		duration: pick(durationEnv("BOLTWIRE_SOAK", 6*time.Second), durationEnv("BOLTWIRE_SOAK", 5*time.Minute)),
 		opTime:   pick(5*time.Second, 10*time.Second),
 	}
 }

@@ -129,7 +129,13 @@ func TestServerRestart(t *testing.T) {
 	if neo4jtest.External() {
 		t.Skip("restarts the project's own server; NEO4J_URI names an outside one")
 	}
-	for _, line := range neo4jtest.SelectedLines() {
+	lines := neo4jtest.SelectedLines()
+	if !long() {
+		// Two server starts per line are the slowest thing in the package: the CI
+		// form restarts the first line only; BOLTWIRE_LONG=1 restarts every line.
+		lines = lines[:1]
+	}
+	for _, line := range lines {
 		t.Run("line"+line, func(t *testing.T) { testServerRestart(t, line) })
 	}
 }
@@ -143,7 +149,7 @@ func testServerRestart(t *testing.T, line string) {
 	d, err := native.NewDriver(fmt.Sprintf("bolt://127.0.0.1:%d", port), native.BasicAuth(user, pass, ""),
 		func(c *native.Config) {
 			c.MaxConnectionPoolSize = poolSize
-			c.MaxTransactionRetryTime = 90 * time.Second
+			c.MaxTransactionRetryTime = 5 * time.Minute // longer than any restart, even on a busy machine
 			c.SocketConnectTimeout = 2 * time.Second
 			c.ConnectionAcquisitionTimeout = 10 * time.Second
 		})
@@ -151,7 +157,7 @@ func testServerRestart(t *testing.T, line string) {
 		t.Fatal(err)
 	}
 	defer d.Close(context.Background())
-	ctx := testCtx(t, 5*time.Minute)
+	ctx := testCtx(t, 10*time.Minute)
 
 	write := func(ctx context.Context, id string) error {
 		s := d.NewSession(ctx, native.SessionConfig{})
@@ -258,12 +264,12 @@ func testServerRestart(t *testing.T, line string) {
 	t.Logf("server stopped in %v, back after %v", downFor, outage)
 
 	// Wait for the first successful managed transaction after the restart.
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for firstOKAfter.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if firstOKAfter.Load() == 0 {
-		t.Fatalf("no managed transaction succeeded within 90 s of the restart (failed %d, first error: %v)", failed.Load(), firstErr.Load())
+		t.Fatalf("no managed transaction succeeded within 2 minutes of the restart (failed %d, first error: %v)", failed.Load(), firstErr.Load())
 	}
 	// Dead sockets must be gone: auto-commit queries (never retried) all succeed.
 	var acFailed atomic.Int64
@@ -324,7 +330,7 @@ func testServerRestart(t *testing.T, line string) {
 		knownBug(t, "B4", fmt.Sprintf("connections still borrowed after the load stopped: %+v", st))
 	}
 	if failed.Load() > 0 {
-		msg := fmt.Sprintf("%d managed transactions failed although the outage (%v) was within the retry budget (90 s); first: %v",
+		msg := fmt.Sprintf("%d managed transactions failed although the outage (%v) was within the retry budget (5 min); first: %v",
 			failed.Load(), outage, firstErr.Load())
 		if strings.Contains(fmt.Sprint(firstErr.Load()), "context deadline exceeded") {
 			knownBug(t, "B1", msg)
