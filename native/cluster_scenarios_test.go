@@ -423,3 +423,89 @@ func TestClusterUnreachableSeed(t *testing.T) {
 	require.True(t, native.IsConnectivityError(err), "%T %v", err, err)
 	require.True(t, strings.Contains(err.Error(), "127.0.0.1:1"), err.Error())
 }
+
+// A database the cluster does not have: the first router's answer is final
+// (no other router asked, none dropped), and the error is the server's.
+func TestClusterDatabaseNotFoundStopsDiscovery(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a", "b"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	routes := func() int { return c.Member("a").Count("ROUTE") + c.Member("b").Count("ROUTE") }
+	require.Equal(t, 1, routes())
+
+	s := d.NewSession(ctx, native.SessionConfig{DatabaseName: "missing"})
+	defer s.Close(ctx)
+	_, err := native.ExecuteRead(ctx, s, whoServes(ctx))
+	var ne *native.Neo4jError
+	require.ErrorAs(t, err, &ne)
+	require.Equal(t, "Neo.ClientError.Database.DatabaseNotFound", ne.Code)
+	require.False(t, native.IsRetryable(err))
+	require.Equal(t, 2, routes(), "one router asked")
+	// The routers of neo4j were not dropped: its table is still fresh.
+	require.Equal(t, "a", write(ctx, t, d, onNeo4j))
+	require.Equal(t, 2, routes())
+}
+
+// A router that answers ROUTE with a transient failure is skipped for the next.
+func TestClusterRouterFailsRouteTransiently(t *testing.T) {
+	c := newScenarioCluster(t, "r1", "r2", "data")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"r1", "r2"}, Readers: []string{"data"}, Writers: []string{"data"}})
+	c.SetTTL(1)
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("r1").Address())
+	require.Equal(t, "data", read(ctx, t, d, onNeo4j))
+	c.Member("r1").FailRoute("Neo.TransientError.General.DatabaseUnavailable", "catching up")
+	time.Sleep(1200 * time.Millisecond)
+	require.Equal(t, "data", read(ctx, t, d, onNeo4j))
+	require.Equal(t, 2, c.Member("r1").Count("ROUTE"))
+	require.Equal(t, 1, c.Member("r2").Count("ROUTE"))
+}
+
+// The leader dies in the middle of ExecuteWrite; the cluster elects another
+// one a little later. The work is retried until the new leader takes it.
+func TestClusterLeaderDiesDuringExecuteWrite(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b", "c")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a", "b", "c"}, Readers: []string{"b", "c"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	s := d.NewSession(ctx, onNeo4j)
+	defer s.Close(ctx)
+	var attempts []string
+	got, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (string, error) {
+		who, err := whoServes(ctx)(tx)
+		if err != nil {
+			attempts = append(attempts, "failed: "+err.Error())
+			return "", err
+		}
+		attempts = append(attempts, who)
+		if who == "a" {
+			c.Member("a").SetDown(true)
+			time.AfterFunc(500*time.Millisecond, func() {
+				c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"b", "c"}, Readers: []string{"c"}, Writers: []string{"b"}})
+			})
+			return whoServes(ctx)(tx) // the connection is gone
+		}
+		return who, nil
+	})
+	require.NoError(t, err, "attempts: %v", attempts)
+	require.Equal(t, "b", got)
+	require.Equal(t, "a", attempts[0])
+}
+
+// A reader listed in the table that cannot be reached is skipped (and
+// forgotten) in favour of the next candidate, within the same transaction
+// start.
+func TestClusterUnreachableReaderSkipped(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"127.0.0.1:1", "b"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address(), func(cfg *native.Config) {
+		cfg.MaxTransactionRetryTime = 0 // no retry: the first attempt must succeed
+	})
+	for range 4 {
+		require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	}
+	require.Equal(t, 1, c.Member("a").Count("ROUTE"))
+}
