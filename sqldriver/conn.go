@@ -143,11 +143,17 @@ func (c *Conn) QueryContext(ctx context.Context, query string, args []driver.Nam
 		return nil, err
 	}
 	if c.tx != nil {
+		ro := c.tx.readOnly
 		res, err := c.tx.ntx.Run(ctx, query, params)
 		if err != nil {
-			return nil, err
+			return nil, readOnlyHint(err, ro)
 		}
-		return newRows(ctx, res, nil, c.connector.opts.Values)
+		rows, err := newRows(ctx, res, nil, c.connector.opts.Values)
+		if err != nil {
+			return nil, readOnlyHint(err, ro)
+		}
+		rows.readOnly = ro
+		return rows, nil
 	}
 	if err := c.joinBookmarks(ctx); err != nil {
 		return nil, err
@@ -172,7 +178,7 @@ func (c *Conn) ExecContext(ctx context.Context, query string, args []driver.Name
 	sum, err := r.res.Consume(ctx)
 	r.closed = true
 	if err != nil {
-		return nil, err
+		return nil, readOnlyHint(err, r.readOnly)
 	}
 	r.deliver(ctx, sum)
 	return newResult(sum), nil
@@ -225,7 +231,7 @@ func (c *Conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 	if err != nil {
 		return nil, err
 	}
-	c.tx = &Tx{conn: c, ntx: ntx, ctx: ctx, session: s}
+	c.tx = &Tx{conn: c, ntx: ntx, ctx: ctx, session: s, readOnly: opts.ReadOnly}
 	return c.tx, nil
 }
 

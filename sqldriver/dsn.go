@@ -233,7 +233,11 @@ func ParseDSN(dsn string) (*Config, error) {
 		}
 		apply, ok := dsnOptions[key]
 		if !ok {
-			return nil, fmt.Errorf("%w: unknown option %q (known: %s, routing.<key>)", ErrDSN, key, strings.Join(DSNOptions(), ", "))
+			hint := ""
+			if near := closestOption(key); near != "" {
+				hint = fmt.Sprintf(": did you mean %q?", near)
+			}
+			return nil, fmt.Errorf("%w: unknown option %q%s (known: %s, routing.<key>)", ErrDSN, key, hint, strings.Join(DSNOptions(), ", "))
 		}
 		if err := apply(c, tlsFiles, val); err != nil {
 			return nil, fmt.Errorf("%w: option %q: invalid value %q: %w", ErrDSN, key, val, err)
@@ -339,4 +343,42 @@ func setBool(dst *bool, v string) error {
 	}
 	*dst = b
 	return nil
+}
+
+// closestOption returns the known DSN option nearest to key by edit distance, or ""
+// when none is near enough to be a likely typo (at most a third of the key's length,
+// and at most 3 edits).
+func closestOption(key string) string {
+	key = strings.ToLower(key)
+	best, bestD := "", len(key)/3+1
+	if bestD > 4 {
+		bestD = 4
+	}
+	for _, o := range DSNOptions() {
+		if d := editDistance(key, o); d < bestD {
+			best, bestD = o, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b (bytes).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -24,6 +24,8 @@ type Rows struct {
 	first   *native.Record // the record column types are derived from
 	typed   bool
 	closed  bool
+	// readOnly: the result belongs to a sql.Tx begun with ReadOnly (see readOnlyHint).
+	readOnly bool
 }
 
 var (
@@ -54,7 +56,7 @@ func (r *Rows) Next(dest []driver.Value) error {
 	var rec *native.Record
 	if !r.res.NextRecord(r.ctx, &rec) {
 		if err := r.res.Err(); err != nil {
-			return err
+			return readOnlyHint(err, r.readOnly)
 		}
 		r.finish()
 		return io.EOF
@@ -121,7 +123,7 @@ func (r *Rows) Close() error {
 		if r.ctx.Err() != nil {
 			return nil // the statement was cancelled; database/sql reports that
 		}
-		return err
+		return readOnlyHint(err, r.readOnly)
 	}
 	r.deliver(r.ctx, sum)
 	return nil

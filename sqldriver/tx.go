@@ -3,6 +3,8 @@ package sqldriver
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
+	"fmt"
 
 	"github.com/boltwire/neo4j/native"
 )
@@ -15,6 +17,8 @@ type Tx struct {
 	ntx     native.ExplicitTransaction
 	ctx     context.Context
 	session native.Session
+	// readOnly: begun with sql.TxOptions{ReadOnly: true}.
+	readOnly bool
 }
 
 var _ driver.Tx = (*Tx)(nil)
@@ -27,7 +31,7 @@ func (t *Tx) Commit() error {
 		t.conn.tx = nil
 	}
 	if err := t.ntx.Commit(t.ctx); err != nil {
-		return err
+		return readOnlyHint(err, t.readOnly)
 	}
 	if sink := bookmarkSinkFrom(t.ctx); sink != nil {
 		*sink = t.session.LastBookmarks()
@@ -48,4 +52,18 @@ func (t *Tx) Rollback() error {
 		defer cancel()
 	}
 	return t.ntx.Rollback(ctx)
+}
+
+// accessModeCode is the server's code for a write in a read transaction.
+const accessModeCode = "Neo.ClientError.Statement.AccessMode"
+
+// readOnlyHint adds to the server's refusal of a write in a read transaction that
+// the program asked for it with sql.TxOptions{ReadOnly: true}; the server's error
+// stays reachable with errors.As.
+func readOnlyHint(err error, readOnly bool) error {
+	var nerr *native.Neo4jError
+	if err == nil || !readOnly || !errors.As(err, &nerr) || nerr.Code != accessModeCode {
+		return err
+	}
+	return fmt.Errorf("%w: the transaction was begun with sql.TxOptions{ReadOnly: true}", err)
 }
