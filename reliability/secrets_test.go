@@ -85,7 +85,10 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		cfgFn(&cfg)
 		printf("%v | %+v | %#v | %s", cfg, cfg, cfg, cfg)
 		// Failed logins.
-		for _, tok := range []native.AuthToken{native.BasicAuth(s.User, wrongPw, ""), native.BearerAuth(bearer)} {
+		// Failed logins use a user of their own: Neo4j rate-limits a user after a few
+		// failures, which would lock the other tests out.
+		intruder := "intruder-" + runID()
+		for _, tok := range []native.AuthToken{native.BasicAuth(intruder, wrongPw, ""), native.BearerAuth(bearer)} {
 			bad, err := native.NewDriver(s.URI, tok, cfgFn)
 			if err != nil {
 				t.Fatal(err)
@@ -114,7 +117,7 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		dsns := []string{
 			"bolt://" + s.User + ":" + s.Password + "@" + s.Address(),
 			"bolt://" + s.User + ":" + s.Password + "@127.0.0.1:1",
-			"bolt://" + s.User + ":" + wrongPw + "@" + s.Address(),
+			"bolt://" + intruder + ":" + wrongPw + "@" + s.Address(),
 			"bolt://u:" + s.Password + "@host:99999",
 			"bolt://u:" + s.Password + "@host?unknown_option=1",
 			"bolt://u:" + s.Password + "@host?fetch_size=abc",
