@@ -37,7 +37,8 @@ var (
 	flagOut    = flag.String("out", "RESULTS.md", "report file")
 	flagLine   = flag.String("line", "5", "neo4j-server --line")
 	flagCanned = flag.Bool("canned", true, "run against the canned peer")
-	flagOnly   = flag.String("only", "", "run only the sections whose name contains this (stream, wide, return1, write, peak)")
+	flagReAnal = flag.Bool("reanalyse", false, "only replace the ANALYSIS.md part of an existing report file")
+	flagOnly   = flag.String("only", "", "run only these sections, comma-separated (stream, wide, return1, write, peak)")
 )
 
 func main() {
@@ -49,6 +50,10 @@ func main() {
 	}
 	if *flagShort {
 		*flagReal = false
+	}
+	if *flagReAnal {
+		reanalyse()
+		return
 	}
 	r := &report{started: time.Now().UTC()}
 	r.header()
@@ -287,7 +292,15 @@ func mark(ok bool) string {
 }
 
 func (r *report) section(name string) bool {
-	return *flagOnly == "" || strings.Contains(name, *flagOnly)
+	if *flagOnly == "" {
+		return true
+	}
+	for _, s := range strings.Split(*flagOnly, ",") {
+		if s != "" && strings.Contains(name, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // verify compares every subject's full canonical hash with the reference and
@@ -669,6 +682,29 @@ func (r *report) realServer(ctx context.Context) error {
 	return nil
 }
 
+// analysisMark separates the measured part of the report from ANALYSIS.md.
+const analysisMark = "\n---\n\n"
+
+// reanalyse replaces the analysis at the end of *flagOut with ANALYSIS.md,
+// leaving the measurements alone.
+func reanalyse() {
+	b, err := os.ReadFile(*flagOut)
+	if err != nil {
+		log.Fatal(err)
+	}
+	a := readFile("ANALYSIS.md")
+	first, _, _ := strings.Cut(a, "\n")
+	i := strings.LastIndex(string(b), analysisMark+first)
+	if i < 0 {
+		log.Fatalf("%s has no analysis part starting with %q", *flagOut, first)
+	}
+	out := string(b[:i]) + analysisMark + a + "\n"
+	if err := os.WriteFile(*flagOut, []byte(out), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("replaced the analysis in %s", *flagOut)
+}
+
 func (r *report) finish() {
 	var tb bytes.Buffer
 	fmt.Fprintf(&tb, "\n## Targets (canned peer, same run)\n\n| target | goal | measured | |\n|---|---|---|---|\n")
@@ -694,7 +730,7 @@ func (r *report) finish() {
 	}
 	fmt.Fprintf(&final, "\nFinished %s; took %s.\n", time.Now().UTC().Format("15:04 MST"), time.Since(r.started).Round(time.Second))
 	if a := readFile("ANALYSIS.md"); a != "" {
-		final.WriteString("\n---\n\n")
+		final.WriteString(analysisMark)
 		final.WriteString(a)
 		final.WriteString("\n")
 	}
