@@ -425,6 +425,24 @@ func TestCancellationStormSQL(t *testing.T) {
 		db.SetMaxOpenConns(16)
 		total := pick(600, 20000)
 		var st stormStats
+		// Calibrate: the typical duration of an operation, uncancelled, under the same
+		// concurrency; cancellations then land uniformly within twice that.
+		var cal sync.WaitGroup
+		var calTotal atomic.Int64
+		for w := 0; w < 24; w++ {
+			cal.Add(1)
+			go func() {
+				defer cal.Done()
+				start := time.Now()
+				if err := sqlStream(context.Background(), db, fmt.Sprintf("cal%d", w), 1000, &st); err != nil {
+					t.Errorf("calibration: %v", err)
+				}
+				calTotal.Add(int64(time.Since(start)))
+			}()
+		}
+		cal.Wait()
+		scale := 2 * time.Duration(calTotal.Load()/24)
+		t.Logf("typical operation %v", scale/2)
 		var next atomic.Int64
 		var wg sync.WaitGroup
 		for w := 0; w < 24; w++ {
@@ -439,7 +457,7 @@ func TestCancellationStormSQL(t *testing.T) {
 					}
 					tag := fmt.Sprintf("sql%d", n)
 					ctx, cancel := context.WithCancel(context.Background())
-					time.AfterFunc(time.Duration(r.IntN(150000))*time.Microsecond, cancel)
+					time.AfterFunc(time.Duration(r.Int64N(int64(scale)+1)), cancel)
 					var err error
 					if r.IntN(2) == 0 {
 						err = sqlStream(ctx, db, tag, 1+r.IntN(2000), &st)
