@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boltwire/neo4j/conv"
+	"github.com/boltwire/neo4j/dbtype"
 	"github.com/boltwire/neo4j/internal/neo4jtest"
 	"github.com/boltwire/neo4j/native"
 	_ "github.com/boltwire/neo4j/sqldriver"
@@ -148,8 +150,13 @@ var cases = []errCase{
 		return rec.Scan(&n)
 	}},
 	{"scan-node-into-int-sql", func(t *testing.T, e *env, ctx context.Context) error {
+		tx, err := e.db(t).BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback() // the node is never committed
 		var n int
-		return e.db(t).QueryRowContext(ctx, "CREATE (n:ErrorsDoc {name: 'x'}) WITH n DELETE n RETURN n").Scan(&n)
+		return tx.QueryRowContext(ctx, "CREATE (n:ErrorsDoc {name: 'x'}) RETURN n").Scan(&n)
 	}},
 	{"write-in-readonly-tx-sql", func(t *testing.T, e *env, ctx context.Context) error {
 		tx, err := e.db(t).BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -168,6 +175,25 @@ var cases = []errCase{
 	}},
 	{"unsupported-param-sql", func(t *testing.T, e *env, ctx context.Context) error {
 		_, err := e.db(t).ExecContext(ctx, "RETURN $ch", sql.Named("ch", make(chan int)))
+		return err
+	}},
+	{"uuid-param-old-server", func(t *testing.T, e *env, ctx context.Context) error {
+		s := e.driver(t).NewSession(ctx, native.SessionConfig{})
+		defer s.Close(ctx)
+		res, err := s.Run(ctx, "RETURN $id", map[string]any{"id": dbtype.MustParseUUID("550e8400-e29b-41d4-a716-446655440000")})
+		if err == nil {
+			_, err = res.Consume(ctx)
+		}
+		if err == nil {
+			t.Skip("this server negotiates Bolt 6.1, which carries UUIDs")
+		}
+		return err
+	}},
+	{"uuid-param-old-server-sql", func(t *testing.T, e *env, ctx context.Context) error {
+		_, err := e.db(t).ExecContext(ctx, "RETURN $id", sql.Named("id", conv.UUID(dbtype.MustParseUUID("550e8400-e29b-41d4-a716-446655440000"))))
+		if err == nil {
+			t.Skip("this server negotiates Bolt 6.1, which carries UUIDs")
+		}
 		return err
 	}},
 	{"closed-session", func(t *testing.T, e *env, ctx context.Context) error {
