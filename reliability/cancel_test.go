@@ -234,7 +234,7 @@ func TestCancellationStorm(t *testing.T) {
 		}
 		d.Close(context.Background())
 		p.Close()
-		leakErr := goleak.Find(baseline, goleak.IgnoreTopFunction("internal/poll.runtime_pollWait"))
+		leakErr := goleak.Find(baseline)
 		deadline = time.Now().Add(10 * time.Second)
 		for leakErr != nil && time.Now().Before(deadline) {
 			time.Sleep(100 * time.Millisecond)
