@@ -82,6 +82,17 @@ func FuzzResponse(f *testing.F) {
 	f.Add(byte(2), append(append(append([]byte{}, ok...), rec...), done...))
 	f.Add(byte(0), appendChunked(nil, []byte{0xB1, 0x7F, 0xA1, 0x84, 'c', 'o', 'd', 'e', 0x81, 'x'}))
 	f.Add(byte(10), []byte{0x00, 0x02, 0xB0, 0x7E, 0x00, 0x00})
+	// Bolt 6: a record with a UUID (marker E0), a FLOAT32 Vector (tag 'V') and an
+	// UnsupportedType (tag '?'), at 6.1 (index 0) and 6.0 (index 1), and at 5.8
+	// where the marker is reserved and the tags unknown.
+	b6 := []byte{0xB1, 0x71, 0x93,
+		0xE0, 0x55, 0x0E, 0x84, 0x00, 0xE2, 0x9B, 0x41, 0xD4, 0xA7, 0x16, 0x44, 0x66, 0x55, 0x44, 0x00, 0x00,
+		0xB2, 0x56, 0xCC, 0x01, 0xC6, 0xCC, 0x08, 0x3F, 0x80, 0x00, 0x00, 0x40, 0x00, 0x00, 0x00,
+		0xB4, 0x3F, 0x84, 'U', 'U', 'I', 'D', 0x06, 0x01, 0xA0}
+	rec6 := append(append(append([]byte{}, ok...), appendChunked(nil, b6)...), done...)
+	f.Add(byte(0), rec6)
+	f.Add(byte(1), rec6)
+	f.Add(byte(2), rec6)
 	f.Fuzz(func(t *testing.T, vsel byte, data []byte) {
 		v := SupportedVersions[int(vsel)%len(SupportedVersions)]
 		c := replayConn(v, bytes.NewReader(data))
