@@ -78,9 +78,13 @@
 // LastBookmarks methods reach the native API.
 //
 // Errors from the server arrive as *native.Neo4jError (errors.As works through
-// database/sql). driver.ErrBadConn is returned only when nothing reached the
-// server (a closed connection), because database/sql re-runs statements that
-// fail with it.
+// database/sql). A write refused inside a sql.Tx begun with ReadOnly
+// (Neo.ClientError.Statement.AccessMode) gets the suffix ": the transaction was
+// begun with sql.TxOptions{ReadOnly: true}". A UUID (Bolt 6.1+) or VECTOR (Bolt
+// 6.0+) argument sent to an older server is refused before it is sent, naming
+// the parameter and the negotiated version; it is never converted silently.
+// driver.ErrBadConn is returned only when nothing reached the server (a closed
+// connection), because database/sql re-runs statements that fail with it.
 //
 // # DSN
 //
@@ -112,7 +116,8 @@
 //	routing.KEY=VALUE                          routing context (neo4j schemes only)
 //
 // Durations use Go syntax (30s, 1m30s, 500ms). An unknown, repeated or
-// malformed option is an error naming it. What a string cannot carry (token
+// malformed option is an error naming it (and, for a likely typo, the closest
+// known option: `did you mean "fetch_size"?`). What a string cannot carry (token
 // managers, other auth schemes, *tls.Config, loggers, tracers) goes through
 // [OpenDB] with a [Config], or [RegisterConfig] for code that must call
 // sql.Open. DSN.md in this directory holds the same table in markdown.
