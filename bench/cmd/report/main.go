@@ -198,7 +198,7 @@ func modVersion(path string) string {
 }
 
 func gitDescribe() string {
-	out, err := exec.Command("git", "-C", "..", "log", "-1", "--format=%h %cI %s").Output()
+	out, err := exec.Command("git", "-C", "..", "log", "-1", "--format=%h %cI %s", "--", "bolt", "native", "sqldriver", "dbtype", "conv").Output()
 	if err != nil {
 		return "unknown"
 	}
@@ -218,7 +218,7 @@ func (r *report) header() {
 	r.p("| machine | %d CPUs (nproc), %s, %s RAM, GOMAXPROCS %d |\n", runtime.NumCPU(), cpuModel(), memTotal(), runtime.GOMAXPROCS(0))
 	r.p("| Go | %s %s/%s |\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	r.p("| official driver | github.com/neo4j/neo4j-go-driver/v5 %s |\n", modVersion("github.com/neo4j/neo4j-go-driver/v5"))
-	r.p("| boltwire | %s |\n", gitDescribe())
+	r.p("| boltwire | last commit to bolt/native/sqldriver/dbtype/conv: %s |\n", gitDescribe())
 	r.p("| database/sql, sqlx | boltwire sqldriver; github.com/jmoiron/sqlx %s |\n", modVersion("github.com/jmoiron/sqlx"))
 	r.p("| load average at start | %s |\n", loadavg())
 	r.p("| method | subjects interleaved (order rotated each round), 1 warm-up + %d timed runs each on the canned peer (%d on the real server), GC before every run, **median** reported; min–max in brackets; ratios are ratios of medians, \"(paired)\" is the median of the per-round ratios (a cross-check that cancels load drifting between rounds); allocations are whole-process `runtime.MemStats` deltas (the canned peer runs in a child process) |\n", *flagReps, *flagRealRp)
