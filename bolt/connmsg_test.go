@@ -92,3 +92,21 @@ func TestConnectivityMessages(t *testing.T) {
 		require.Equal(t, "bolt: handshake h:1: bolt protocol violation: server supports none of the offered versions [5.8]", e.Error())
 	})
 }
+
+func TestDialCauseMessages(t *testing.T) {
+	timeout := &net.OpError{Op: "dial", Net: "tcp", Err: &timeoutErr{}}
+	require.Equal(t, "bolt: dial 10.0.0.1:7687: no answer (i/o timeout): is the host reachable from here (firewall) and the port right?",
+		(&ConnectivityError{Address: "10.0.0.1:7687", Op: "dial", Err: timeout}).Error())
+	dns := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "neo4j.invalid", IsNotFound: true}}
+	require.Equal(t, `bolt: dial neo4j.invalid:7687: unknown host "neo4j.invalid": is the host name right?`,
+		(&ConnectivityError{Address: "neo4j.invalid:7687", Op: "dial", Err: dns}).Error())
+	other := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("network is unreachable")}
+	require.Equal(t, "bolt: dial h:1: network is unreachable", (&ConnectivityError{Address: "h:1", Op: "dial", Err: other}).Error())
+	require.Equal(t, "bolt: read h:1: boom", (&ConnectivityError{Address: "h:1", Op: "read", Err: errors.New("boom")}).Error())
+}
+
+type timeoutErr struct{}
+
+func (*timeoutErr) Error() string   { return "i/o timeout" }
+func (*timeoutErr) Timeout() bool   { return true }
+func (*timeoutErr) Temporary() bool { return true }
