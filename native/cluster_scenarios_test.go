@@ -509,3 +509,42 @@ func TestClusterUnreachableReaderSkipped(t *testing.T) {
 	}
 	require.Equal(t, 1, c.Member("a").Count("ROUTE"))
 }
+
+// Waiting too long for a pooled connection says the server is busy, not
+// gone: it must stay in the routing table.
+func TestClusterPoolTimeoutKeepsServerInTable(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b", "c")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b", "c"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address(), func(cfg *native.Config) {
+		cfg.MaxConnectionPoolSize = 1
+		cfg.ConnectionAcquisitionTimeout = 100 * time.Millisecond
+		cfg.MaxTransactionRetryTime = 0
+	})
+	// Hold the only connection to each reader.
+	var held []native.ExplicitTransaction
+	for range 2 {
+		s := d.NewSession(ctx, native.SessionConfig{DatabaseName: "neo4j", AccessMode: native.AccessModeRead})
+		defer s.Close(ctx)
+		tx, err := s.BeginTransaction(ctx)
+		require.NoError(t, err)
+		res, err := tx.Run(ctx, "RETURN server", nil)
+		_, err = native.Single(ctx, res, err)
+		require.NoError(t, err)
+		held = append(held, tx)
+	}
+	s := d.NewSession(ctx, onNeo4j)
+	defer s.Close(ctx)
+	_, err := native.ExecuteRead(ctx, s, whoServes(ctx))
+	require.ErrorIs(t, err, native.ErrPoolAcquisitionTimeout)
+	for _, tx := range held {
+		require.NoError(t, tx.Rollback(ctx))
+	}
+	routes := c.Member("a").Count("ROUTE")
+	got := map[string]bool{}
+	for range 4 {
+		got[read(ctx, t, d, onNeo4j)] = true
+	}
+	require.Equal(t, map[string]bool{"b": true, "c": true}, got)
+	require.Equal(t, routes, c.Member("a").Count("ROUTE"), "the table kept both readers: no refresh")
+}

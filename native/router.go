@@ -1,6 +1,9 @@
 package native
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // routeRequest asks which servers may serve a transaction.
 type routeRequest struct {
@@ -53,3 +56,11 @@ func (r *directRouter) addresses(_ context.Context, req routeRequest) ([]string,
 func (r *directRouter) forgetServer(string)         {}
 func (r *directRouter) forgetWriter(string, string) {}
 func (r *directRouter) close()                      {}
+
+// serverUnreachable reports whether a connectivity error met while borrowing a
+// connection to a server means the server should leave the routing tables. A
+// pool that stayed full (ErrPoolAcquisitionTimeout) says the server is busy,
+// not gone.
+func serverUnreachable(err error) bool {
+	return IsConnectivityError(err) && !errors.Is(err, ErrPoolAcquisitionTimeout)
+}

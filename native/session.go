@@ -168,7 +168,9 @@ func (s *session) acquire(ctx context.Context, mode AccessMode) (*bconn, error) 
 		if !IsConnectivityError(err) || ctx.Err() != nil {
 			return nil, err
 		}
-		d.router.forgetServer(addr)
+		if serverUnreachable(err) {
+			d.router.forgetServer(addr)
+		}
 	}
 	return nil, last
 }
