@@ -548,3 +548,30 @@ func TestClusterPoolTimeoutKeepsServerInTable(t *testing.T) {
 	require.Equal(t, map[string]bool{"b": true, "c": true}, got)
 	require.Equal(t, routes, c.Member("a").Count("ROUTE"), "the table kept both readers: no refresh")
 }
+
+// A member that leaves the cluster (absent from the refreshed table) keeps no
+// idle connection open.
+func TestClusterRemovedMemberIdleConnectionsClosed(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b", "c")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b", "c"}, Writers: []string{"a"}})
+	c.SetTTL(1)
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	for range 4 {
+		read(ctx, t, d, onNeo4j)
+	}
+	idle := func(name string) int {
+		for _, p := range d.Stats() {
+			if p.Address == c.Member(name).Address() {
+				return p.Idle
+			}
+		}
+		return 0
+	}
+	require.Equal(t, 1, idle("c"))
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	time.Sleep(1200 * time.Millisecond)
+	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
+	require.Zero(t, idle("c"), "the pool of the removed member was emptied")
+	require.Equal(t, 1, idle("b"))
+}

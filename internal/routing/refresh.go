@@ -86,6 +86,10 @@ func (r *Router) run(ctx context.Context, f *flight, req Request, home string) {
 
 	r.mu.Lock()
 	now := r.cfg.Now()
+	var before map[string]bool
+	if err == nil && r.cfg.OnRemove != nil {
+		before = r.serversLocked()
+	}
 	if err == nil {
 		if t.TTL < 0 {
 			t.TTL = 0
@@ -114,8 +118,37 @@ func (r *Router) run(ctx context.Context, f *flight, req Request, home string) {
 		delete(r.flights, f.key)
 	}
 	r.purgeLocked(now)
+	var gone []string
+	if before != nil {
+		after := r.serversLocked()
+		for a := range before {
+			if !after[a] {
+				gone = append(gone, a)
+			}
+		}
+		slices.Sort(gone)
+	}
 	r.mu.Unlock()
 	close(f.done)
+	// Servers no table names any more (they left the cluster): the pool may
+	// close its idle connections to them.
+	for _, a := range gone {
+		r.cfg.OnRemove(a)
+	}
+}
+
+// serversLocked returns the set of addresses named by any held table. r.mu is
+// held.
+func (r *Router) serversLocked() map[string]bool {
+	out := map[string]bool{}
+	for _, e := range r.tables {
+		for _, l := range [][]string{e.table.Routers, e.table.Readers, e.table.Writers} {
+			for _, a := range l {
+				out[a] = true
+			}
+		}
+	}
+	return out
 }
 
 // discover asks routers for req's table: first the routers of the table held

@@ -37,7 +37,8 @@ type Config struct {
 	// selection). nil = every server counts as idle.
 	InUse func(address string) int
 	// OnRemove is called (without locks held) after Forget removed a server,
-	// so the pool can close its connections to it.
+	// and after a refresh left a server out of every held table, so the pool
+	// can close its idle connections to it.
 	OnRemove func(address string)
 	// IsFatal reports Fetch errors that must stop discovery instead of trying
 	// the next router (wrong database name, bad credentials, invalid bookmark).
