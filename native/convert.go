@@ -83,6 +83,11 @@ func setValue(dst reflect.Value, v any, lenient bool) error {
 		dst.Set(sv)
 		return nil
 	}
+	if t.Kind() != reflect.Pointer {
+		if handled, err := setNewType(dst, v); handled {
+			return err
+		}
+	}
 	switch t.Kind() {
 	case reflect.Pointer:
 		p := reflect.New(t.Elem())
