@@ -575,3 +575,30 @@ func TestClusterRemovedMemberIdleConnectionsClosed(t *testing.T) {
 	require.Zero(t, idle("c"), "the pool of the removed member was emptied")
 	require.Equal(t, 1, idle("b"))
 }
+
+// ROUTE carries the bookmarks the transaction will wait for, including those
+// of the session's BookmarkManager, so a router that lags behind (e.g. right
+// after CREATE DATABASE) catches up before answering.
+func TestClusterRouteCarriesBookmarkManagerBookmarks(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	c.SetRoles("other", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	bm := native.NewBookmarkManager(native.BookmarkManagerConfig{})
+	require.Equal(t, "a", write(ctx, t, d, native.SessionConfig{DatabaseName: "neo4j", BookmarkManager: bm}))
+	want, err := bm.GetBookmarks(ctx)
+	require.NoError(t, err)
+	require.NotEmpty(t, want)
+	require.Equal(t, "b", read(ctx, t, d, native.SessionConfig{DatabaseName: "other", BookmarkManager: bm}))
+	var got []any
+	for _, m := range c.Member("a").Stub().Received() {
+		if m.Sig == boltstub.SigRoute && m.Extra()["db"] == "other" {
+			got, _ = m.Field(1).([]any)
+		}
+	}
+	require.Len(t, got, len(want))
+	for i := range want {
+		require.Equal(t, want[i], got[i])
+	}
+}

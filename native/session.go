@@ -145,13 +145,20 @@ func (s *session) boltTx(mode AccessMode, bookmarks Bookmarks, tc TransactionCon
 // acquire borrows a connection for mode, authenticated with the session's (or
 // the driver's current) token.
 func (s *session) acquire(ctx context.Context, mode AccessMode) (*bconn, error) {
+	return s.acquireFor(ctx, mode, s.lastBookmarks)
+}
+
+// acquireFor is acquire for a transaction that waits for bookmarks (the
+// session's and its BookmarkManager's): a routing table fetched for it is
+// asked for with them.
+func (s *session) acquireFor(ctx context.Context, mode AccessMode, bookmarks Bookmarks) (*bconn, error) {
 	d := s.d
 	if d.closed.Load() {
 		return nil, &UsageError{Message: "borrowing a connection", Err: ErrDriverClosed}
 	}
 	db := s.database()
 	addrs, resolved, err := d.router.addresses(ctx, routeRequest{mode: mode, database: db,
-		impersonatedUser: s.cfg.ImpersonatedUser, bookmarks: s.lastBookmarks, auth: s.cfg.Auth})
+		impersonatedUser: s.cfg.ImpersonatedUser, bookmarks: bookmarks, auth: s.cfg.Auth})
 	if err != nil {
 		return nil, convertErr(err, "")
 	}
@@ -349,7 +356,7 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 	if err != nil {
 		return nil, err
 	}
-	bc, err := s.acquire(ctx, s.cfg.AccessMode)
+	bc, err := s.acquireFor(ctx, s.cfg.AccessMode, bms)
 	if err != nil {
 		return nil, err
 	}
@@ -411,7 +418,7 @@ func (s *session) begin(ctx context.Context, mode AccessMode, tc TransactionConf
 	if err != nil {
 		return nil, err
 	}
-	bc, err := s.acquire(ctx, mode)
+	bc, err := s.acquireFor(ctx, mode, bms)
 	if err != nil {
 		return nil, err
 	}
