@@ -602,3 +602,20 @@ func TestClusterRouteCarriesBookmarkManagerBookmarks(t *testing.T) {
 		require.Equal(t, want[i], got[i])
 	}
 }
+
+// ExecuteQuery and VerifyConnectivity over neo4j://.
+func TestClusterExecuteQueryAndVerifyConnectivity(t *testing.T) {
+	c := newScenarioCluster(t, "router", "r1", "leader")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"router"}, Readers: []string{"r1"}, Writers: []string{"leader"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("router").Address())
+	require.NoError(t, d.VerifyConnectivity(ctx))
+	res, err := native.ExecuteQuery(ctx, d, "RETURN server", nil, native.EagerResultTransformer)
+	require.NoError(t, err)
+	require.Equal(t, "leader", res.Records[0].Values[0])
+	res, err = native.ExecuteQuery(ctx, d, "RETURN server", nil, native.EagerResultTransformer,
+		native.ExecuteQueryWithReadersRouting(), native.ExecuteQueryWithDatabase("neo4j"))
+	require.NoError(t, err)
+	require.Equal(t, "r1", res.Records[0].Values[0])
+	require.Zero(t, runCount(c.Member("router")))
+}
