@@ -619,3 +619,35 @@ func TestClusterExecuteQueryAndVerifyConnectivity(t *testing.T) {
 	require.Equal(t, "r1", res.Records[0].Values[0])
 	require.Zero(t, runCount(c.Member("router")))
 }
+
+// A session with its own credentials fetches its routing table as that user
+// (ROUTE on a connection authenticated with the session's token).
+func TestClusterSessionAuthRoutesAsTheSessionUser(t *testing.T) {
+	c := newScenarioCluster(t, "a", "b")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	tok := native.BasicAuth("alice", "secret", "")
+	require.Equal(t, "b", read(ctx, t, d, native.SessionConfig{Auth: &tok}))
+	principal := map[int]any{} // by connection: the latest LOGON's principal
+	var routedAs []any
+	for _, m := range c.Member("a").Stub().Received() {
+		switch m.Sig {
+		case boltstub.SigLogon:
+			principal[m.Conn] = m.Field(0).(map[string]any)["principal"]
+		case boltstub.SigRoute:
+			routedAs = append(routedAs, principal[m.Conn])
+		}
+	}
+	require.Equal(t, []any{"alice"}, routedAs)
+	var readAs []any
+	for _, m := range c.Member("b").Stub().Received() {
+		switch m.Sig {
+		case boltstub.SigLogon:
+			principal[-1-m.Conn] = m.Field(0).(map[string]any)["principal"]
+		case boltstub.SigBegin:
+			readAs = append(readAs, principal[-1-m.Conn])
+		}
+	}
+	require.Equal(t, []any{"alice"}, readAs)
+}
