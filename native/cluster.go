@@ -3,6 +3,7 @@ package native
 import (
 	"context"
 	"errors"
+	"sync/atomic"
 
 	"github.com/boltwire/neo4j/bolt"
 	"github.com/boltwire/neo4j/internal/routing"
@@ -11,7 +12,8 @@ import (
 // clusterRouter serves neo4j:// URIs: routing tables per database (package
 // internal/routing), fetched with ROUTE over this driver's pooled connections.
 type clusterRouter struct {
-	r *routing.Router
+	r      *routing.Router
+	closed atomic.Bool // close was called: fetches it cancelled end in ErrDriverClosed
 }
 
 func newClusterRouter(d *driver) (*clusterRouter, error) {
@@ -80,6 +82,9 @@ func (c *clusterRouter) addresses(ctx context.Context, req routeRequest) ([]stri
 	}
 	list, db, err := c.r.Lookup(ctx, q)
 	if err != nil {
+		if c.closed.Load() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
+			err = routing.ErrClosed // the driver's Close cancelled the fetch, not the caller
+		}
 		return nil, db, routingErr(err)
 	}
 	return list, db, nil
@@ -108,4 +113,7 @@ func routingErr(err error) error {
 
 func (c *clusterRouter) forgetServer(address string)           { c.r.Forget(address) }
 func (c *clusterRouter) forgetWriter(address, database string) { c.r.ForgetWriter(database, address) }
-func (c *clusterRouter) close()                                { c.r.Close() }
+func (c *clusterRouter) close() {
+	c.closed.Store(true)
+	c.r.Close()
+}
