@@ -44,3 +44,23 @@ func TestClusterCloseDuringSlowRoutingFetch(t *testing.T) {
 		m.Stub().Close()
 	}
 }
+
+// The caller's deadline bounds the wait for a routing table from a slow router.
+func TestClusterDeadlineWhileWaitingForRoutingTable(t *testing.T) {
+	c := newScenarioCluster(t, "slow", "data")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"slow"}, Readers: []string{"data"}, Writers: []string{"data"}})
+	c.Member("slow").SetLatency(3 * time.Second)
+	d := scenarioDriver(t, "neo4j://"+c.Member("slow").Address())
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	s := d.NewSession(ctx, onNeo4j)
+	defer s.Close(context.Background())
+	start := time.Now()
+	_, err := native.ExecuteRead(ctx, s, whoServes(ctx))
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Less(t, time.Since(start), 2*time.Second)
+
+	// Without the latency the next transaction gets its table.
+	c.Member("slow").SetLatency(0)
+	require.Equal(t, "data", read(scenarioCtx(t), t, d, onNeo4j))
+}
