@@ -34,9 +34,11 @@ func (a *authTokenJSON) toAuthToken() (native.AuthToken, error) {
 		if err != nil {
 			return native.AuthToken{}, backendErrorf("auth parameters: %w", err)
 		}
-		if params, err = fromCypherParams(v); err != nil {
-			return native.AuthToken{}, backendErrorf("auth parameters: %w", err)
+		m, ok := plainFromJSON(v).(map[string]any)
+		if !ok {
+			return native.AuthToken{}, backendErrorf("auth parameters: want an object, got %T", v)
 		}
+		params = m
 	}
 	switch d.Scheme {
 	case "basic":
@@ -59,11 +61,7 @@ func authTokenToJSON(t native.AuthToken) map[string]any {
 	data := map[string]any{}
 	for k, v := range t.Map() {
 		if k == "parameters" {
-			if m, ok := v.(map[string]any); ok {
-				if c, err := cypherMapValue(m); err == nil {
-					data[k] = c
-				}
-			}
+			data[k] = plainJSON(v)
 			continue
 		}
 		data[k] = v

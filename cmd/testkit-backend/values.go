@@ -514,3 +514,30 @@ func plainJSON(v any) any {
 	}
 	return fmt.Sprint(v)
 }
+
+// plainFromJSON converts plain JSON (as decoded by decodeJSON) to driver
+// values: numbers become int64 when integral, float64 otherwise. TestKit
+// sends auth token parameters this way, without Cypher wrappers.
+func plainFromJSON(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return i
+		}
+		f, _ := x.Float64()
+		return f
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plainFromJSON(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = plainFromJSON(e)
+		}
+		return out
+	}
+	return v
+}

@@ -164,3 +164,15 @@ func TestGraphValuesToCypher(t *testing.T) {
 		t.Fatal("want error for unknown type")
 	}
 }
+
+func TestPlainFromJSON(t *testing.T) {
+	j, err := decodeJSON([]byte(`{"a":"no","b":0.1,"c":true,"d":3,"e":[1,{"f":null}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := plainFromJSON(j)
+	want := map[string]any{"a": "no", "b": 0.1, "c": true, "d": int64(3), "e": []any{int64(1), map[string]any{"f": nil}}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %#v", got)
+	}
+}
