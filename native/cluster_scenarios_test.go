@@ -651,3 +651,19 @@ func TestClusterSessionAuthRoutesAsTheSessionUser(t *testing.T) {
 	}
 	require.Equal(t, []any{"alice"}, readAs)
 }
+
+// When every reader fails, the error names each one and why.
+func TestClusterAllReadersUnreachableErrorListsThem(t *testing.T) {
+	c := newScenarioCluster(t, "a")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"127.0.0.1:1", "127.0.0.1:2"}, Writers: []string{"a"}})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	s := d.NewSession(ctx, native.SessionConfig{DatabaseName: "neo4j", AccessMode: native.AccessModeRead})
+	defer s.Close(ctx)
+	_, err := s.Run(ctx, "RETURN 1", nil)
+	require.True(t, native.IsConnectivityError(err), "%v", err)
+	require.True(t, native.IsRetryable(err))
+	for _, want := range []string{`no reader of database "neo4j"`, "127.0.0.1:1", "127.0.0.1:2"} {
+		require.Contains(t, err.Error(), want)
+	}
+}

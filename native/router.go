@@ -3,6 +3,8 @@ package native
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 )
 
 // routeRequest asks which servers may serve a transaction.
@@ -64,3 +66,39 @@ func (r *directRouter) close()                      {}
 func serverUnreachable(err error) bool {
 	return IsConnectivityError(err) && !errors.Is(err, ErrPoolAcquisitionTimeout)
 }
+
+// noServerReached is the error of a transaction start after every candidate
+// server failed (errs, one per server, in order): the only error when there
+// was one candidate, else a *ConnectivityError naming every server tried and
+// why, which still matches each cause with errors.Is / errors.As.
+func noServerReached(mode AccessMode, database string, errs []error) error {
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return &ConnectivityError{Inner: &serversUnreachable{mode: mode, database: database, errs: errs}}
+}
+
+// serversUnreachable lists the failures of every candidate server.
+type serversUnreachable struct {
+	mode     AccessMode
+	database string
+	errs     []error
+}
+
+func (e *serversUnreachable) Error() string {
+	role := "writer"
+	if e.mode == AccessModeRead {
+		role = "reader"
+	}
+	db := "the home database"
+	if e.database != "" {
+		db = fmt.Sprintf("database %q", e.database)
+	}
+	parts := make([]string, len(e.errs))
+	for i, err := range e.errs {
+		parts[i] = err.Error()
+	}
+	return fmt.Sprintf("no %s of %s could be reached; tried %d: %s", role, db, len(e.errs), strings.Join(parts, "; "))
+}
+
+func (e *serversUnreachable) Unwrap() []error { return e.errs }

@@ -165,13 +165,13 @@ func (s *session) acquireFor(ctx context.Context, mode AccessMode, bookmarks Boo
 	if s.cfg.DatabaseName == "" && resolved != "" {
 		s.resolvedDB = resolved // pin the home database for the session's lifetime
 	}
-	var last error
+	var errs []error
 	for _, addr := range addrs {
 		bc, err := s.acquireFrom(ctx, addr)
 		if err == nil {
 			return bc, nil
 		}
-		last = err
+		errs = append(errs, err)
 		if !IsConnectivityError(err) || ctx.Err() != nil {
 			return nil, err
 		}
@@ -179,7 +179,7 @@ func (s *session) acquireFor(ctx context.Context, mode AccessMode, bookmarks Boo
 			d.router.forgetServer(addr)
 		}
 	}
-	return nil, last
+	return nil, noServerReached(mode, resolved, errs)
 }
 
 func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) {
