@@ -28,6 +28,7 @@ type result struct {
 	meta      map[string]any // final metadata (nil until the stream ended well)
 	server    serverInfo     // captured at the end, before the connection is released
 	slab      []Record       // Records are carved from here, one allocation per batch
+	slabNext  int            // size of the next slab: 1, 8, then recordSlabSize
 	finished  bool           // stream ended: summary or error received, or closed
 	consumed  bool           // Consume called: remaining records were discarded
 	closedErr error          // set when the transaction ended under an unfinished result
@@ -176,7 +177,13 @@ func (r *result) Record() *Record {
 	}
 	if r.curRec == nil {
 		if len(r.slab) == 0 {
-			r.slab = make([]Record, recordSlabSize)
+			// Grow per result (1, 8, 64): a one-row result pays for one Record.
+			n := r.slabNext
+			if n == 0 {
+				n = 1
+			}
+			r.slab = make([]Record, n)
+			r.slabNext = min(n*8, recordSlabSize)
 		}
 		r.curRec = &r.slab[0]
 		r.slab = r.slab[1:]
@@ -185,7 +192,8 @@ func (r *result) Record() *Record {
 	return r.curRec
 }
 
-// recordSlabSize is how many Records one allocation provides.
+// recordSlabSize is how many Records one allocation provides at most (the
+// first slabs of a result are smaller: 1, then 8).
 const recordSlabSize = 64
 
 // buildSummary returns the summary, building it on first use.
