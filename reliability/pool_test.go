@@ -103,7 +103,7 @@ func TestPoolPressure(t *testing.T) {
 					if int64(wait) > slowest.Load() {
 						slowest.Store(int64(wait))
 					}
-				case native.IsConnectivityError(err) && errors.Is(err, context.DeadlineExceeded):
+				case native.IsConnectivityError(err) && (errors.Is(err, native.ErrConnectTimeout) || errors.Is(err, context.DeadlineExceeded)):
 					// A connection had died and its replacement could not be dialled
 					// within the acquisition timeout: also a clean, prompt error.
 					dialTimeouts.Add(1)
