@@ -79,8 +79,9 @@ if [[ ! -x "$TESTKIT_DIR/tlsserver/tlsserver" ]] && printf '%s\n' "${suites[@]}"
 fi
 
 # Private hosts file: the TLS suites dial thehost and thehostbutwrong.
-cat >"$out/hosts" <<'EOF'
-127.0.0.1	localhost thehost thehostbutwrong
+# The machine's own name stays resolvable (the JVM of neo4j-server asks).
+cat >"$out/hosts" <<EOF
+127.0.0.1	localhost thehost thehostbutwrong $(hostname)
 ::1	localhost ip6-localhost ip6-loopback
 EOF
 

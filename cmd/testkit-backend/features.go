@@ -78,6 +78,10 @@ var skips = []skip{
 	// message, so it cannot claim AuthPipelining.
 	{"stub.authorization.test_authorization.TestAuthenticationSchemesV5x1.*",
 		"TestKit has no scripts for ImplicitDefaultArguments without AuthPipelining on Bolt 5.1+"},
+	// TestKit 5.0's table of server versions stops at Bolt 5.6; Neo4j
+	// 5.26 (testserver) and boltwire negotiate 5.8.
+	{"neo4j.test_summary.TestSummary.test_protocol_version_information",
+		"TestKit's expected protocol table predates Bolt 5.8, which testserver negotiates"},
 	{"stub.iteration.test_result_single.TestResultSingle.test_result_single_with_0_records",
 		"TestKit has no Go error mapping for this assertion"},
 	{"stub.iteration.test_result_single.TestResultSingle.test_result_single_with_2_records",

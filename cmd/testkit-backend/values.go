@@ -284,17 +284,33 @@ func dateTimeFrom(data map[string]any) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("utc_offset_s: %w", err)
 	}
-	wall := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(s), int(ns), time.UTC)
-	instant := wall.Add(-time.Duration(off) * time.Second)
 	tz, _ := data["timezone_id"].(string)
 	if tz == "" {
-		return instant.In(time.FixedZone("", int(off))), nil
+		return time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(s), int(ns), time.FixedZone("", int(off))), nil
 	}
 	loc, err := time.LoadLocation(tz)
 	if err != nil {
 		return nil, fmt.Errorf("%w: time zone %q: %w", errValue, tz, err)
 	}
-	return instant.In(loc), nil
+	// The wall clock in the zone is authoritative; the offset only picks
+	// between the two instants of an ambiguous wall time (DST fold). Time
+	// zone databases may disagree on old offsets (TestKit's pytz rounds
+	// LMT to minutes), so the offset cannot be trusted on its own.
+	t := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(s), int(ns), loc)
+	wall := time.Date(int(y), time.Month(mo), int(d), int(h), int(mi), int(s), int(ns), time.UTC)
+	byOffset := wall.Add(-time.Duration(off) * time.Second).In(loc)
+	if _, o := t.Zone(); o != int(off) && sameWall(byOffset, wall) {
+		return byOffset, nil
+	}
+	return t, nil
+}
+
+// sameWall reports whether t shows the wall clock of wall (given in UTC).
+func sameWall(t, wall time.Time) bool {
+	y1, m1, d1 := t.Date()
+	y2, m2, d2 := wall.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2 && t.Hour() == wall.Hour() && t.Minute() == wall.Minute() &&
+		t.Second() == wall.Second() && t.Nanosecond() == wall.Nanosecond()
 }
 
 // toCypher converts a driver value to its TestKit wire form.
@@ -376,7 +392,9 @@ func toCypher(v any) (cypherJSON, error) {
 	case time.Time:
 		_, off := x.Zone()
 		var tz any
-		if name := x.Location().String(); name != "" && name != "Local" && name[0] != '+' && name[0] != '-' {
+		// Like the driver's encoder, a location named "UTC" (or unnamed)
+		// means "offset only", not a zone id.
+		if name := x.Location().String(); name != "" && name != "Local" && name != "UTC" && name[0] != '+' && name[0] != '-' {
 			tz = name
 		}
 		return cy("CypherDateTime", dateTimeFields(x, off, tz)), nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"testing"
@@ -174,5 +175,34 @@ func TestPlainFromJSON(t *testing.T) {
 	want := map[string]any{"a": "no", "b": 0.1, "c": true, "d": int64(3), "e": []any{int64(1), map[string]any{"f": nil}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %#v", got)
+	}
+}
+
+func TestDateTimeWallClockWins(t *testing.T) {
+	// Europe/Berlin, 2022-10-30 02:30 happens twice: +02:00 then +01:00.
+	for _, off := range []int{7200, 3600} {
+		s := fmt.Sprintf(`{"name":"CypherDateTime","data":{"year":2022,"month":10,"day":30,"hour":2,"minute":30,"second":0,"nanosecond":0,"utc_offset_s":%d,"timezone_id":"Europe/Berlin"}}`, off)
+		j, _ := decodeJSON([]byte(s))
+		v, err := fromCypher(j)
+		if err != nil {
+			t.Skipf("no tz database: %v", err)
+		}
+		tm := v.(time.Time)
+		if _, o := tm.Zone(); o != off || tm.Hour() != 2 || tm.Minute() != 30 {
+			t.Errorf("offset %d: got %v", off, tm)
+		}
+	}
+	// An offset the zone database disagrees with keeps the wall clock.
+	j, _ := decodeJSON([]byte(`{"name":"CypherDateTime","data":{"year":1850,"month":1,"day":2,"hour":0,"minute":0,"second":0,"nanosecond":0,"utc_offset_s":3180,"timezone_id":"Europe/Berlin"}}`))
+	v, err := fromCypher(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tm := v.(time.Time); tm.Hour() != 0 || tm.Minute() != 0 || tm.Second() != 0 || tm.Day() != 2 {
+		t.Errorf("got %v", tm)
+	}
+	c, _ := toCypher(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	if c.Data["timezone_id"] != nil || c.Data["utc_offset_s"] != 0 {
+		t.Errorf("UTC encodes as %v", c.Data)
 	}
 }
