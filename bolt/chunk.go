@@ -104,6 +104,27 @@ func (f *frameReader) readVarInt() (uint64, error) {
 	return 0, protocolErrorf("VarInt longer than 10 bytes")
 }
 
+// bufferedRecord returns the next message body if it is a single-chunk RECORD with
+// one field (struct header 0xB1 0x71) already complete in the buffer, consuming it;
+// otherwise nil, consuming nothing. It never reads from the underlying reader.
+// The result is valid until the next read.
+func (f *frameReader) bufferedRecord() []byte {
+	avail := f.w - f.r
+	if avail < 6 {
+		return nil
+	}
+	b := f.buf[f.r:f.w]
+	n := int(b[0])<<8 | int(b[1])
+	if n < 2 || avail < n+4 || b[n+2] != 0 || b[n+3] != 0 || b[2] != 0xB1 || b[3] != 0x71 {
+		return nil
+	}
+	f.r += n + 4
+	return b[2 : n+2]
+}
+
+// unread gives back the message bufferedRecord just returned (n = its length).
+func (f *frameReader) unread(n int) { f.r -= n + 4 }
+
 // readMessage returns the next complete message body, skipping NOOP chunks between
 // messages. The result is valid until the next call.
 func (f *frameReader) readMessage() ([]byte, error) {

@@ -80,7 +80,7 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 			c.traceIn(msg)
 			return nil, nil
 		}
-		rec, err := c.decodeRecord()
+		rec, err := c.decodeRecord(s)
 		if err != nil {
 			return nil, c.fail("read", err)
 		}
@@ -138,8 +138,11 @@ func (c *Conn) pop() {
 	c.queue = c.queue[:len(c.queue)-1]
 }
 
-// decodeRecord decodes RECORD's field list.
-func (c *Conn) decodeRecord() ([]any, error) {
+// decodeRecord decodes RECORD's field list for stream s. The value slices are carved
+// from per-stream blocks (one allocation per block, sized 1, 8, then 64 rows, at most
+// recordBlockMax values unless a row is wider); a block is never reused once a slice
+// of it is handed out, so records kept by the caller are never overwritten.
+func (c *Conn) decodeRecord(s *Stream) ([]any, error) {
 	n, err := c.dec.ListHeader()
 	if err != nil {
 		return nil, protocolErrorf("bad RECORD: %v", err)
@@ -147,7 +150,24 @@ func (c *Conn) decodeRecord() ([]any, error) {
 	if n > c.dec.Len() {
 		return nil, protocolErrorf("bad RECORD: %d fields in %d bytes", n, c.dec.Len())
 	}
-	rec := make([]any, n)
+	var rec []any
+	if len(s.block) >= n {
+		rec = s.block[:n:n]
+		s.block = s.block[n:]
+	} else {
+		rows := s.blockRows
+		if rows == 0 {
+			rows = 1
+		}
+		s.blockRows = min(rows*8, 64)
+		size := rows * n
+		if size > recordBlockMax {
+			size = max(recordBlockMax/max(n, 1)*n, n)
+		}
+		blk := make([]any, size)
+		rec = blk[:n:n]
+		s.block = blk[n:]
+	}
 	for i := range rec {
 		if rec[i], err = c.dec.Value(); err != nil {
 			return nil, protocolErrorf("bad RECORD field %d: %v", i, err)
@@ -158,6 +178,10 @@ func (c *Conn) decodeRecord() ([]any, error) {
 	}
 	return rec, nil
 }
+
+// recordBlockMax bounds a record value block (values): a retained record keeps at
+// most one block alive.
+const recordBlockMax = 256
 
 // onSuccess applies a SUCCESS to the connection's view of the server state.
 func (c *Conn) onSuccess(req *request, meta map[string]any) error {

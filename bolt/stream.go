@@ -25,6 +25,9 @@ type Stream struct {
 
 	runMeta map[string]any
 	summary Summary
+
+	block     []any // unused rest of the current record value block (see decodeRecord)
+	blockRows int   // rows the next block holds: 1, 8, then 64
 }
 
 // Keys returns the column names.
@@ -65,6 +68,26 @@ func (s *Stream) Next(ctx context.Context) ([]any, error) {
 		return nil, nil
 	}
 	c := s.c
+	if s.pending != nil && !s.discarding && c.defunct == nil && len(c.out) == 0 &&
+		len(c.queue) > 0 && c.queue[0] == s.pending {
+		// Fast path: the next message is a RECORD for this stream, already in the
+		// read buffer. No socket I/O, so no enter/leave; the context is still checked
+		// here and armed by the next read that does reach the socket.
+		if msg := c.rd.bufferedRecord(); msg != nil {
+			if err := ctx.Err(); err != nil {
+				c.rd.unread(len(msg))
+				return nil, err
+			}
+			c.dec.Reset(msg)
+			c.dec.StructHeader() // checked by bufferedRecord: RECORD with 1 field
+			rec, err := c.decodeRecord(s)
+			if err != nil {
+				return nil, c.fail("read", err)
+			}
+			c.traceIn(msg)
+			return rec, nil
+		}
+	}
 	if err := c.enter(ctx); err != nil {
 		return nil, err
 	}
