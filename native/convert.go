@@ -175,6 +175,14 @@ func setValue(dst reflect.Value, v any, lenient bool) error {
 		dst.Set(sv.Convert(t))
 		return nil
 	}
+	switch v.(type) {
+	case dbtype.Node:
+		return fmt.Errorf("cannot store %T in %s (scan into *native.Node, use RecordAs, or return a property such as n.name)", v, t)
+	case dbtype.Relationship:
+		return fmt.Errorf("cannot store %T in %s (scan into *native.Relationship, use RecordAs, or return a property such as r.since)", v, t)
+	case dbtype.Path:
+		return fmt.Errorf("cannot store %T in %s (scan into *native.Path)", v, t)
+	}
 	return fmt.Errorf("cannot store %T in %s", v, t)
 }
 

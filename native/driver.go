@@ -131,6 +131,9 @@ func (d *driver) newConn(ctx context.Context, address string, p *serverPool[*bco
 	if err != nil {
 		err = d.wrapErr(err, address)
 		if nerr := asNeo4j(err); nerr != nil {
+			if nerr.Code == codeUnauthorized {
+				nerr.authAddr, nerr.authUser, nerr.authScheme = address, tok.Principal(), tok.Scheme()
+			}
 			if handled, _ := d.auth.HandleSecurityException(ctx, tok, nerr); handled {
 				nerr.authHandled = true
 			}

@@ -29,17 +29,49 @@ type Neo4jError struct {
 
 	wrapped     error // the lower-level error this was built from, if any
 	authHandled bool  // an AuthTokenManager will supply a new token: retrying may succeed
+
+	// Set on an authentication failure while connecting: who failed, where.
+	authAddr   string // server address; "" when unknown
+	authUser   string // the token's principal
+	authScheme string // the token's scheme ("basic", "bearer", ...)
 }
 
-// Error returns "Neo4jError: <code> (<message>)".
+// genericAuthFailure is the server's message for a wrong user or password.
+const genericAuthFailure = "The client is unauthorized due to authentication failure."
+
+// Error returns "Neo4jError: <code> (<message>) [GQL <status>]", the GQL part
+// only for a status other than the generic 50N42. An authentication failure
+// while connecting reads "authentication failed for user "<user>" at <address>
+// (<code>): <what to check>".
 func (e *Neo4jError) Error() string {
 	var b strings.Builder
+	if e.authAddr != "" && e.Code == codeUnauthorized {
+		b.WriteString("authentication failed")
+		if e.authUser != "" {
+			fmt.Fprintf(&b, " for user %q", e.authUser)
+		}
+		b.WriteString(" at ")
+		b.WriteString(e.authAddr)
+		b.WriteString(" (")
+		b.WriteString(e.Code)
+		b.WriteString(")")
+		if e.Msg != "" && e.Msg != genericAuthFailure {
+			b.WriteString(": ")
+			b.WriteString(e.Msg)
+		}
+		if e.authScheme == "basic" {
+			b.WriteString(": check the password given to BasicAuth or in the DSN")
+		} else {
+			b.WriteString(": check the credentials of the auth token")
+		}
+		return b.String()
+	}
 	b.WriteString("Neo4jError: ")
 	b.WriteString(e.Code)
 	b.WriteString(" (")
 	b.WriteString(e.Msg)
 	b.WriteString(")")
-	if e.GqlStatus != "" {
+	if e.GqlStatus != "" && e.GqlStatus != "50N42" {
 		b.WriteString(" [GQL ")
 		b.WriteString(e.GqlStatus)
 		b.WriteString("]")
@@ -108,6 +140,9 @@ type UsageError struct {
 
 // Error returns the message.
 func (e *UsageError) Error() string {
+	if e.Err == ErrSessionClosed {
+		return e.Message + ": " + e.Err.Error() + "; create a new one with Driver.NewSession"
+	}
 	if e.Err != nil {
 		return e.Message + ": " + e.Err.Error()
 	}
@@ -129,12 +164,14 @@ type ConnectivityError struct {
 	Inner   error  // the cause
 }
 
-// Error describes the failure.
+// Error describes the failure: "ConnectivityError: <address>: <cause>", the
+// address left out when the cause already names it.
 func (e *ConnectivityError) Error() string {
-	if e.Address != "" {
-		return fmt.Sprintf("ConnectivityError: %s: %v", e.Address, e.Inner)
+	inner := fmt.Sprint(e.Inner)
+	if e.Address != "" && !strings.Contains(inner, e.Address) {
+		return "ConnectivityError: " + e.Address + ": " + inner
 	}
-	return fmt.Sprintf("ConnectivityError: %v", e.Inner)
+	return "ConnectivityError: " + inner
 }
 
 // Unwrap returns the cause.

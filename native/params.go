@@ -162,7 +162,7 @@ func normalizeReflect(rv reflect.Value, depth int) (any, error) {
 	case reflect.Struct:
 		return structToMap(rv, depth)
 	}
-	return nil, fmt.Errorf("type %s cannot be sent to Neo4j", rv.Type())
+	return nil, fmt.Errorf("type %s cannot be sent to Neo4j (supported: nil, bool, integers, floats, string, []byte, slices and arrays, maps with string keys, structs with db tags, pointers, time.Time, time.Duration, dbtype values)", rv.Type())
 }
 
 // structToMap converts a struct to a map keyed by the mapping names of its

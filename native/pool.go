@@ -102,7 +102,11 @@ func (p *serverPool[C]) borrow(ctx context.Context) (C, time.Duration, error) {
 				if !callerDone(ctx) && isContextErr(err) {
 					// The driver's own connect or acquisition timeout, not the
 					// caller's context: report it as a (retryable) timeout.
-					err = &ConnectivityError{Address: p.addr, Inner: fmt.Errorf("%w: %v", ErrConnectTimeout, err)}
+					inner := err
+					if cerr, ok := err.(*ConnectivityError); ok && cerr.Inner != nil {
+						inner = cerr.Inner // one "ConnectivityError: <address>" prefix is enough
+					}
+					err = &ConnectivityError{Address: p.addr, Inner: fmt.Errorf("%w: %v", ErrConnectTimeout, inner)}
 				}
 				return zero, waited, err
 			}
