@@ -134,7 +134,7 @@ func (d *Decoder) node(start, n, depth int) (dbtype.Node, error) {
 	if nd.Id, err = d.intField("Node", "id"); err != nil {
 		return nd, err
 	}
-	if nd.Labels, err = d.Strings(); err != nil {
+	if nd.Labels, err = d.internStrings(); err != nil {
 		return nd, fieldErr(err, "Node", "labels")
 	}
 	if nd.Props, err = d.mapField("Node", "properties", depth+1); err != nil {
@@ -167,7 +167,8 @@ func (d *Decoder) relationship(start, n, depth int) (dbtype.Relationship, error)
 	if r.EndId, err = d.intField("Relationship", "endNodeId"); err != nil {
 		return r, err
 	}
-	if r.Type, err = d.stringField("Relationship", "type"); err != nil {
+	if r.Type, err = d.internString(); err != nil {
+		err = fieldErr(err, "Relationship", "type")
 		return r, err
 	}
 	if r.Props, err = d.mapField("Relationship", "properties", depth+1); err != nil {
@@ -204,7 +205,8 @@ func (d *Decoder) unbound(start, n, depth int) (dbtype.Relationship, error) {
 	if r.Id, err = d.intField("UnboundRelationship", "id"); err != nil {
 		return r, err
 	}
-	if r.Type, err = d.stringField("UnboundRelationship", "type"); err != nil {
+	if r.Type, err = d.internString(); err != nil {
+		err = fieldErr(err, "UnboundRelationship", "type")
 		return r, err
 	}
 	if r.Props, err = d.mapField("UnboundRelationship", "properties", depth+1); err != nil {

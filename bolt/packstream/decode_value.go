@@ -144,7 +144,7 @@ func (d *Decoder) mapValue(depth int) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		out[string(kb)] = v // the last value of a repeated key wins
+		out[d.intern(kb)] = v // the last value of a repeated key wins
 	}
 	return out, nil
 }

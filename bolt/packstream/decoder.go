@@ -16,6 +16,58 @@ type Decoder struct {
 	Features Features // version-dependent structures
 	buf      []byte
 	off      int
+	strs     map[string]string // interned map keys, labels and types (see intern)
+}
+
+// Interning bounds: strings up to internMaxLen bytes, at most internMaxEntries of them
+// (the cache is emptied when full, so it follows the keys currently in use).
+const (
+	internMaxLen     = 32
+	internMaxEntries = 256
+)
+
+// intern returns string(b), sharing one string per distinct short value across the
+// records this Decoder reads (map keys, labels and relationship types repeat from
+// row to row). Strings are immutable, so sharing them is safe.
+func (d *Decoder) intern(b []byte) string {
+	if len(b) > internMaxLen {
+		return string(b)
+	}
+	if s, ok := d.strs[string(b)]; ok { // the lookup does not allocate
+		return s
+	}
+	if d.strs == nil {
+		d.strs = make(map[string]string, 64)
+	} else if len(d.strs) >= internMaxEntries {
+		clear(d.strs)
+	}
+	s := string(b)
+	d.strs[s] = s
+	return s
+}
+
+// internString reads a String and interns it.
+func (d *Decoder) internString() (string, error) {
+	b, err := d.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	return d.intern(b), nil
+}
+
+// internStrings reads a List of Strings, interning each (node labels).
+func (d *Decoder) internStrings() ([]string, error) {
+	n, err := d.ListHeader()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, n)
+	for i := range out {
+		if out[i], err = d.internString(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Reset starts decoding b from its first byte.
