@@ -316,6 +316,7 @@ func (p *serverPool[C]) stats() PoolStats {
 	return PoolStats{
 		Address: p.addr, Idle: len(p.idle), InUse: p.inUse, Waiting: len(p.waiters),
 		WaitTime: p.waitTime, Waits: p.waits, Created: p.created, Closed: p.closedN,
+		MaxSize: p.cfg.maxSize,
 	}
 }
 

@@ -69,7 +69,7 @@ func TestPoolReusesIdleAndResetsOnlyWhenNeeded(t *testing.T) {
 	require.Equal(t, int32(1), c2.resets.Load())
 	require.Equal(t, int32(1), dials.Load())
 	st := p.stats()
-	require.Equal(t, PoolStats{Address: "srv:7687", Idle: 1, Created: 1}, st)
+	require.Equal(t, PoolStats{Address: "srv:7687", Idle: 1, Created: 1, MaxSize: 2}, st)
 
 	// A failed RESET closes the connection.
 	c3, _, _ := p.borrow(ctx)

@@ -19,6 +19,7 @@ type result struct {
 	query  string
 	params map[string]any
 	start  time.Time
+	mode   AccessMode // for the Tracer
 
 	buf       [][]any // records read ahead (Peek, buffering)
 	cur       []any   // current record's values
@@ -91,7 +92,7 @@ func (r *result) end(ctx context.Context, meta map[string]any, err error) {
 		bookmark, _ = meta["bookmark"].(string)
 	}
 	if tr := r.s.d.config.Tracer; tr != nil {
-		ev := QueryEndEvent{Query: r.query, Duration: time.Since(r.start), Err: r.err}
+		ev := r.queryEndEvent(r.err)
 		if r.meta != nil {
 			ev.Summary = r.buildSummary()
 		}
@@ -333,11 +334,14 @@ func (r *result) bufferRestLocked(ctx context.Context) error {
 }
 
 // closeWith ends an unfinished result because its transaction ended.
-func (r *result) closeWith(err error) {
+func (r *result) closeWith(ctx context.Context, err error) {
 	if r.finished {
 		return
 	}
 	r.finished = true
 	r.buf = nil
 	r.closedErr = err
+	if tr := r.s.d.config.Tracer; tr != nil {
+		tr.QueryEnd(ctx, r.queryEndEvent(err))
+	}
 }

@@ -98,7 +98,7 @@ func (s *session) executeManaged(ctx context.Context, op string, mode AccessMode
 			return nil, final
 		}
 		if tr := s.d.config.Tracer; tr != nil {
-			tr.Retry(ctx, RetryEvent{Attempt: attempt, Err: err, Delay: delay})
+			tr.Retry(ctx, RetryEvent{Attempt: attempt, Err: err, Delay: delay, Database: s.cfg.DatabaseName, AccessMode: mode})
 		}
 		if l := s.d.config.Logger; l != nil {
 			l.Info("retrying managed transaction", "attempt", attempt, "delay", delay, "error", err)

@@ -259,6 +259,11 @@ func (s *session) token(ctx context.Context) (AuthToken, error) {
 // releaseConn gives a connection back after a transaction; err is the error
 // the transaction ended with (nil if none), used to decide about purging.
 func (s *session) releaseConn(bc *bconn, err error) {
+	s.releaseConnCtx(context.Background(), bc, err)
+}
+
+// releaseConnCtx is releaseConn with the caller's ctx for Tracer.PoolRelease.
+func (s *session) releaseConnCtx(ctx context.Context, bc *bconn, err error) {
 	if bc == nil {
 		return
 	}
@@ -275,7 +280,7 @@ func (s *session) releaseConn(bc *bconn, err error) {
 	}
 	bc.pool.release(bc, purge)
 	if tr := s.d.config.Tracer; tr != nil {
-		tr.PoolRelease(context.Background(), PoolEvent{Address: bc.Address(), Err: err})
+		tr.PoolRelease(ctx, PoolEvent{Address: bc.Address(), Err: err})
 	}
 }
 
@@ -364,19 +369,20 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 	btx := s.boltTx(s.cfg.AccessMode, bms, tc)
 	start := time.Now()
 	if tr := s.d.config.Tracer; tr != nil {
-		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: s.cfg.DatabaseName, AccessMode: s.cfg.AccessMode, AutoCommit: true})
+		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: s.cfg.DatabaseName, AccessMode: s.cfg.AccessMode, AutoCommit: true, ServerAddress: bc.Address()})
 	}
 	stream, err := bc.Run(ctx, query, np, &btx, s.fetchSize)
 	if err != nil {
 		err = convertErr(err, bc.Address())
 		s.noteError(ctx, bc, err)
 		if tr := s.d.config.Tracer; tr != nil {
-			tr.QueryEnd(ctx, QueryEndEvent{Query: query, Duration: time.Since(start), Err: err})
+			tr.QueryEnd(ctx, QueryEndEvent{Query: query, Duration: time.Since(start), Err: err, Database: s.cfg.DatabaseName, AccessMode: s.cfg.AccessMode, ServerAddress: bc.Address()})
 		}
 		s.releaseConn(bc, err)
 		return nil, err
 	}
 	r := newResult(s, bc, stream, query, np, start)
+	r.mode = s.cfg.AccessMode
 	r.onEnd = func(ctx context.Context, bookmark string, err error) {
 		if err == nil {
 			s.updateBookmarks(ctx, bms, bookmark)
@@ -423,15 +429,16 @@ func (s *session) begin(ctx context.Context, mode AccessMode, tc TransactionConf
 		return nil, err
 	}
 	s.telemetry(bc, api)
+	began := time.Now()
 	if err := bc.Begin(ctx, s.boltTx(mode, bms, tc)); err != nil {
 		err = convertErr(err, bc.Address())
 		s.releaseConn(bc, err)
 		return nil, err
 	}
-	tx := &transaction{s: s, bc: bc, bookmarks: bms, mode: mode, managed: managed}
+	tx := &transaction{s: s, bc: bc, bookmarks: bms, mode: mode, managed: managed, start: began}
 	s.tx = tx
 	if tr := s.d.config.Tracer; tr != nil {
-		tr.TxBegin(ctx, TxEvent{Database: s.cfg.DatabaseName, AccessMode: mode, Managed: managed})
+		tr.TxBegin(ctx, TxEvent{Database: s.cfg.DatabaseName, AccessMode: mode, Managed: managed, Duration: time.Since(began)})
 	}
 	return tx, nil
 }

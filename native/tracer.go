@@ -12,7 +12,8 @@ import (
 type Tracer interface {
 	// QueryStart is called before a query is sent.
 	QueryStart(ctx context.Context, e QueryStartEvent)
-	// QueryEnd is called when a query's result is consumed or failed.
+	// QueryEnd is called when a query's result is consumed or failed, or
+	// closed unread because its transaction ended.
 	QueryEnd(ctx context.Context, e QueryEndEvent)
 	// TxBegin is called when an explicit or managed transaction starts.
 	TxBegin(ctx context.Context, e TxEvent)
@@ -24,7 +25,8 @@ type Tracer interface {
 	Retry(ctx context.Context, e RetryEvent)
 	// PoolAcquire is called after a connection borrow (Err set on failure).
 	PoolAcquire(ctx context.Context, e PoolEvent)
-	// PoolRelease is called when a connection goes back to the pool.
+	// PoolRelease is called when a connection goes back to the pool; ctx is
+	// the caller's when a transaction ends, context.Background otherwise.
 	PoolRelease(ctx context.Context, e PoolEvent)
 	// Connect is called after a new connection was dialled (Err set on failure).
 	Connect(ctx context.Context, e ConnectEvent)
@@ -37,6 +39,8 @@ type QueryStartEvent struct {
 	Database   string
 	AccessMode AccessMode
 	AutoCommit bool
+	// ServerAddress is the host:port of the server the query is sent to.
+	ServerAddress string
 }
 
 // QueryEndEvent describes a finished query.
@@ -44,7 +48,11 @@ type QueryEndEvent struct {
 	Query    string
 	Duration time.Duration
 	Summary  ResultSummary // nil if the query failed
-	Err      error
+	Err      error         // also set when the result was closed unread by its transaction's end
+
+	Database      string     // as configured for the session; "" for the home database
+	AccessMode    AccessMode // the session's or transaction's access mode
+	ServerAddress string     // host:port of the server that ran the query
 }
 
 // TxEvent describes a transaction step.
@@ -53,6 +61,9 @@ type TxEvent struct {
 	AccessMode AccessMode
 	Managed    bool
 	Err        error
+	// Duration is, for TxBegin, the time BEGIN took; for TxCommit and
+	// TxRollback, the time since the transaction began.
+	Duration time.Duration
 }
 
 // RetryEvent describes a retry of a managed transaction.
@@ -60,6 +71,9 @@ type RetryEvent struct {
 	Attempt int           // the attempt that failed, from 1
 	Err     error         // its error
 	Delay   time.Duration // the wait before the next attempt
+
+	Database   string     // as configured for the session; "" for the home database
+	AccessMode AccessMode // AccessModeRead (ExecuteRead) or AccessModeWrite
 }
 
 // PoolEvent describes a borrow or a return.
@@ -116,4 +130,11 @@ type PoolStats struct {
 	Waits    uint64        // number of borrows that had to wait
 	Created  uint64        // connections dialled successfully
 	Closed   uint64        // connections closed
+	MaxSize  int           // Config.MaxConnectionPoolSize (negative: unlimited)
+}
+
+// queryEndEvent describes the end of r's query.
+func (r *result) queryEndEvent(err error) QueryEndEvent {
+	return QueryEndEvent{Query: r.query, Duration: time.Since(r.start), Err: err,
+		Database: r.s.cfg.DatabaseName, AccessMode: r.mode, ServerAddress: r.bc.Address()}
 }

@@ -25,6 +25,7 @@ type transaction struct {
 	bookmarks Bookmarks // bookmarks BEGIN waited for
 	mode      AccessMode
 	managed   bool
+	start     time.Time // when BEGIN was sent (for the Tracer)
 	results   []*result
 	state     txState
 }
@@ -74,7 +75,7 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 	start := time.Now()
 	tr := t.s.d.config.Tracer
 	if tr != nil {
-		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: t.s.cfg.DatabaseName, AccessMode: t.mode})
+		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: t.s.cfg.DatabaseName, AccessMode: t.mode, ServerAddress: t.bc.Address()})
 	}
 	// Results still streaming stay open: package bolt reads the batch in
 	// flight into memory and later PULLs address each stream by its query id.
@@ -83,11 +84,12 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 		err = convertErr(err, t.bc.Address())
 		t.s.noteError(ctx, t.bc, err)
 		if tr != nil {
-			tr.QueryEnd(ctx, QueryEndEvent{Query: query, Duration: time.Since(start), Err: err})
+			tr.QueryEnd(ctx, QueryEndEvent{Query: query, Duration: time.Since(start), Err: err, Database: t.s.cfg.DatabaseName, AccessMode: t.mode, ServerAddress: t.bc.Address()})
 		}
 		return nil, err
 	}
 	r := newResult(t.s, t.bc, stream, query, np, start)
+	r.mode = t.mode
 	r.tx = t
 	t.results = append(t.results, r)
 	return r, nil
@@ -121,14 +123,14 @@ func (t *transaction) commit(ctx context.Context) error {
 		err = commitErr(err, t.bc.Address())
 		t.s.noteError(ctx, t.bc, err)
 		if tr := t.s.d.config.Tracer; tr != nil {
-			tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err})
+			tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err, Duration: time.Since(t.start)})
 		}
 		t.end(ctx, txFailed, err)
 		return err
 	}
 	t.s.updateBookmarks(ctx, t.bookmarks, cr.Bookmark)
 	if tr := t.s.d.config.Tracer; tr != nil {
-		tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed})
+		tr.TxCommit(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Duration: time.Since(t.start)})
 	}
 	t.end(ctx, txCommitted, nil)
 	return nil
@@ -160,7 +162,7 @@ func (t *transaction) rollback(ctx context.Context) error {
 		return err
 	}
 	for _, r := range t.results {
-		r.closeWith(usageErrorf("result is closed: its transaction was rolled back"))
+		r.closeWith(ctx, usageErrorf("result is closed: its transaction was rolled back"))
 	}
 	var err error
 	if !t.bc.IsDefunct() {
@@ -169,7 +171,7 @@ func (t *transaction) rollback(ctx context.Context) error {
 	}
 	t.unlock()
 	if tr := t.s.d.config.Tracer; tr != nil {
-		tr.TxRollback(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err})
+		tr.TxRollback(ctx, TxEvent{Database: t.s.cfg.DatabaseName, AccessMode: t.mode, Managed: t.managed, Err: err, Duration: time.Since(t.start)})
 	}
 	t.end(ctx, txRolledBack, err)
 	return err
@@ -183,15 +185,15 @@ func (t *transaction) Close(ctx context.Context) error {
 }
 
 // end moves to a final state and releases the connection.
-func (t *transaction) end(_ context.Context, state txState, err error) {
+func (t *transaction) end(ctx context.Context, state txState, err error) {
 	t.state = state
 	for _, r := range t.results {
 		if !r.finished && r.closedErr == nil {
-			r.closeWith(usageErrorf("result is closed: its transaction has ended"))
+			r.closeWith(ctx, usageErrorf("result is closed: its transaction has ended"))
 		}
 	}
 	if t.s.tx == t {
 		t.s.tx = nil
 	}
-	t.s.releaseConn(t.bc, err)
+	t.s.releaseConnCtx(ctx, t.bc, err)
 }
