@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -36,6 +37,13 @@ func holdTx(ctx context.Context, d native.Driver, hold time.Duration) (time.Dura
 	}
 	time.Sleep(hold)
 	return wait, tx.Commit(ctx)
+}
+
+// isNetTimeout reports a net.Error timeout (a TCP connect that ran out of time
+// reports this, without native.ErrConnectTimeout).
+func isNetTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {
@@ -103,7 +111,8 @@ func TestPoolPressure(t *testing.T) {
 					if int64(wait) > slowest.Load() {
 						slowest.Store(int64(wait))
 					}
-				case native.IsConnectivityError(err) && (errors.Is(err, native.ErrConnectTimeout) || errors.Is(err, context.DeadlineExceeded)):
+				case native.IsConnectivityError(err) && (errors.Is(err, native.ErrConnectTimeout) ||
+					errors.Is(err, context.DeadlineExceeded) || isNetTimeout(err)):
 					// A connection had died and its replacement could not be dialled
 					// within the acquisition timeout: also a clean, prompt error.
 					dialTimeouts.Add(1)
