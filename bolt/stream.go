@@ -39,17 +39,20 @@ func (s *Stream) QID() int64 { return s.qid }
 // Err returns the error that ended the stream, if any.
 func (s *Stream) Err() error { return s.err }
 
-// finish builds the summary from RUN's and the final SUCCESS metadata.
+// finish builds the summary from RUN's and the final SUCCESS metadata. The final
+// metadata map was decoded for this stream alone, so RUN's keys are merged into it in
+// place (the final SUCCESS wins on a repeated key) instead of into a new map.
 func (s *Stream) finish(meta map[string]any) {
-	m := make(map[string]any, len(s.runMeta)+len(meta))
+	if meta == nil {
+		meta = make(map[string]any, len(s.runMeta))
+	}
 	for k, v := range s.runMeta {
-		m[k] = v
+		if _, ok := meta[k]; !ok {
+			meta[k] = v
+		}
 	}
-	for k, v := range meta {
-		m[k] = v
-	}
-	delete(m, "has_more")
-	s.summary = Summary{Meta: m}
+	delete(meta, "has_more")
+	s.summary = Summary{Meta: meta}
 }
 
 // Next returns the next record, or nil, nil after the last one. It sends the PULL for
