@@ -129,12 +129,13 @@ func (r *Router) run(ctx context.Context, f *flight, req Request, home string) {
 		slices.Sort(gone)
 	}
 	r.mu.Unlock()
-	close(f.done)
 	// Servers no table names any more (they left the cluster): the pool may
-	// close its idle connections to them.
+	// close its idle connections to them. Told before the waiters wake, so a
+	// caller that gets the new table never finds a stale idle connection.
 	for _, a := range gone {
 		r.cfg.OnRemove(a)
 	}
+	close(f.done)
 }
 
 // serversLocked returns the set of addresses named by any held table. r.mu is
