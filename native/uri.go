@@ -1,6 +1,7 @@
 package native
 
 import (
+	"errors"
 	"net"
 	"net/url"
 	"strconv"
@@ -30,6 +31,11 @@ func parseURI(raw string) (*target, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
+		// *url.Error repeats the whole URI, password included: keep only its cause.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, &UsageError{Message: "invalid URI " + strconv.Quote(redactURI(raw)), Err: err}
 	}
 	t := &target{url: *u, scheme: strings.ToLower(u.Scheme)}
