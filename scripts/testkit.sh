@@ -228,9 +228,12 @@ neo4j=
 if printf '%s\n' "$@" | grep -q '^tests\.neo4j'; then
 	# A real server for tests.neo4j, inside this namespace (its jars must
 	# have been resolved before: testserver/neo4j-server --prepare).
-	(sleep 100000) | "$REPO/testserver/neo4j-server" --port 7687 --auth neo4j:testkitpass \
-		>"$dir/neo4j.out" 2>"$dir/neo4j.log" &
+	# Its stdin is a fifo held open on fd 4: closing fd 4 shuts it down.
+	mkfifo "$dir/neo4j.in"
+	"$REPO/testserver/neo4j-server" --port 7687 --auth neo4j:testkitpass \
+		<"$dir/neo4j.in" >"$dir/neo4j.out" 2>"$dir/neo4j.log" &
 	neo4j=$!
+	exec 4>"$dir/neo4j.in"
 	for _ in $(seq 600); do
 		grep -q '^READY' "$dir/neo4j.out" 2>/dev/null && break
 		sleep 0.5
@@ -248,7 +251,7 @@ rc=$?
 kill "$backend" 2>/dev/null
 wait "$backend" 2>/dev/null
 if [[ -n $neo4j ]]; then
-	kill "$neo4j" 2>/dev/null
+	exec 4>&-
 	wait "$neo4j" 2>/dev/null
 fi
 exit $rc
