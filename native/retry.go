@@ -125,6 +125,9 @@ func (s *session) runManagedOnce(ctx context.Context, mode AccessMode, work Mana
 		tx.rollback(ctx) // if ctx is done, the pool RESETs the connection on return
 		return nil, werr
 	}
+	if tx.state == txTerminated {
+		return nil, tx.termErr // a query failed and the work swallowed the error
+	}
 	if tx.state != txOpen {
 		return nil, usageErrorf("managed transaction ended inside the transaction function")
 	}

@@ -14,7 +14,8 @@ const (
 	txOpen txState = iota
 	txCommitted
 	txRolledBack
-	txFailed // commit failed or connection lost
+	txFailed     // commit failed or connection lost
+	txTerminated // a query in it failed (server error or lost connection)
 )
 
 // transaction implements ExplicitTransaction (and, wrapped in managedTx,
@@ -28,6 +29,7 @@ type transaction struct {
 	start     time.Time // when BEGIN was sent (for the Tracer)
 	results   []*result
 	state     txState
+	termErr   error // why the transaction was terminated (txTerminated)
 }
 
 // managedTx exposes only Run to transaction functions.
@@ -45,6 +47,8 @@ func (t *transaction) stateErr(op string) error {
 		return usageErrorf("%s: transaction already rolled back", op)
 	case txFailed:
 		return usageErrorf("%s: transaction already ended with an error", op)
+	case txTerminated:
+		return usageErrorf("%s: transaction was terminated by an earlier error (%v); roll it back or close it and begin a new one", op, t.termErr)
 	}
 	return nil
 }
@@ -71,7 +75,12 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 	if err := t.lock("Transaction.Run"); err != nil {
 		return nil, err
 	}
-	defer t.unlock()
+	locked := true
+	defer func() {
+		if locked {
+			t.unlock()
+		}
+	}()
 	start := time.Now()
 	tr := t.s.d.config.Tracer
 	if tr != nil {
@@ -86,6 +95,12 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 		if tr != nil {
 			tr.QueryEnd(ctx, QueryEndEvent{Query: query, Duration: time.Since(start), Err: err, Database: t.s.cfg.DatabaseName, AccessMode: t.mode, ServerAddress: t.bc.Address()})
 		}
+		// The server has failed (or lost) the transaction: it is over. Release
+		// the connection (the pool RESETs it) so the session can begin anew.
+		t.termErr = err
+		t.unlock()
+		locked = false
+		t.end(ctx, txTerminated, err)
 		return nil, err
 	}
 	r := newResult(t.s, t.bc, stream, query, np, start)
@@ -147,6 +162,9 @@ func commitErr(err error, address string) error {
 }
 
 func (t *transaction) Rollback(ctx context.Context) error {
+	if t.state == txTerminated {
+		return nil // already over on the server; rolling back is idempotent
+	}
 	if err := t.stateErr("Transaction.Rollback"); err != nil {
 		return err
 	}
