@@ -33,6 +33,7 @@ type result struct {
 	finished  bool           // stream ended: summary or error received, or closed
 	consumed  bool           // Consume called: remaining records were discarded
 	closedErr error          // set when the transaction ended under an unfinished result
+	scopeErr  error          // Next/Peek after Consume: the cursor is not available anymore
 
 	// onEnd runs once after the stream ended (auto-commit: bookmark, release).
 	onEnd    func(ctx context.Context, bookmark string, err error)
@@ -122,6 +123,10 @@ func (r *result) fetch(ctx context.Context) ([]any, bool) {
 		r.buf[0] = nil
 		r.buf = r.buf[1:]
 		return rec, true
+	}
+	if r.consumed && r.err == nil && r.closedErr == nil {
+		r.scopeErr = usageErrorf("result cursor is not available anymore: it was consumed")
+		return nil, false
 	}
 	if r.finished || r.closedErr != nil || r.consumed {
 		return nil, false
@@ -228,7 +233,10 @@ func (r *result) Err() error {
 	if r.err != nil {
 		return r.err
 	}
-	return r.closedErr
+	if r.closedErr != nil {
+		return r.closedErr
+	}
+	return r.scopeErr
 }
 
 func (r *result) Records(ctx context.Context) iter.Seq2[*Record, error] {
