@@ -220,7 +220,14 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 		if !bc.staleAuth.Load() && bc.token.Equal(tok) {
 			return bc, nil
 		}
-		err = bc.ReAuth(ctx, bolt.Auth(tok.Map()))
+		// LOGOFF/LOGON is part of establishing the connection: bound it like
+		// the handshake so that a silent peer cannot hang the caller.
+		rctx, cancel := ctx, context.CancelFunc(func() {})
+		if t := d.config.SocketConnectTimeout; t > 0 {
+			rctx, cancel = context.WithTimeout(ctx, t)
+		}
+		err = bc.ReAuth(rctx, bolt.Auth(tok.Map()))
+		cancel()
 		if err == nil {
 			bc.token = tok
 			bc.staleAuth.Store(false)
