@@ -167,6 +167,46 @@ func DSNOptions() []string {
 // An unknown, repeated or malformed option is an error naming it; errors never
 // contain the password.
 func ParseDSN(dsn string) (*Config, error) {
+	cfg, err := parseDSN(dsn)
+	if err != nil {
+		return nil, scrubSecret(err, dsn)
+	}
+	return cfg, nil
+}
+
+// scrubSecret keeps whatever stands where a password would (between the first
+// ":" after "://" and the last "@") out of an error message, even when a
+// malformed DSN made the parser see it as a path, a fragment or a host.
+func scrubSecret(err error, dsn string) error {
+	i := strings.Index(dsn, "://")
+	if i < 0 {
+		return err
+	}
+	rest := dsn[i+3:]
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return err
+	}
+	c := strings.Index(rest[:at], ":")
+	if c < 0 || at-c-1 < 3 { // shorter "secrets" would mangle the message more than they protect
+		return err
+	}
+	secret := rest[c+1 : at]
+	msg := err.Error()
+	if !strings.Contains(msg, secret) {
+		return err
+	}
+	return &scrubbedError{msg: strings.ReplaceAll(msg, secret, "<redacted>")}
+}
+
+// scrubbedError is a DSN error whose text had the password removed; it matches
+// ErrDSN with errors.Is.
+type scrubbedError struct{ msg string }
+
+func (e *scrubbedError) Error() string { return e.msg }
+func (e *scrubbedError) Unwrap() error { return ErrDSN }
+
+func parseDSN(dsn string) (*Config, error) {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDSN, redactErr(err, dsn))
@@ -184,7 +224,7 @@ func ParseDSN(dsn string) (*Config, error) {
 		return nil, fmt.Errorf("%w: no host (want %s://host[:port])", ErrDSN, scheme)
 	}
 	if u.Fragment != "" {
-		return nil, fmt.Errorf("%w: fragment %q is not supported", ErrDSN, u.Fragment)
+		return nil, fmt.Errorf("%w: a fragment (\"#...\") is not supported; a \"#\" in a password must be written %%23", ErrDSN)
 	}
 	host, port := u.Hostname(), u.Port()
 	if port == "" {

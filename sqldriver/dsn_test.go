@@ -86,7 +86,7 @@ func TestParseDSNErrorsNameTheCulprit(t *testing.T) {
 		"neo4j://h:0":                               `port "0"`,
 		"neo4j://h:99999":                           `port "99999"`,
 		"neo4j://h/a/b":                             `path "/a/b"`,
-		"neo4j://h#frag":                            `fragment "frag"`,
+		"neo4j://h#frag":                            `a fragment ("#...") is not supported`,
 		"neo4j://h?colour=blue":                     `unknown option "colour"`,
 		"neo4j://h?fetch_size=1&fetch_size=2":       `option "fetch_size" is given 2 times`,
 		"neo4j://h?fetch_size=many":                 `option "fetch_size": invalid value "many": want an integer`,
