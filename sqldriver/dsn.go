@@ -188,15 +188,28 @@ func scrubSecret(err error, dsn string) error {
 		return err
 	}
 	c := strings.Index(rest[:at], ":")
-	if c < 0 || at-c-1 < 3 { // shorter "secrets" would mangle the message more than they protect
+	if c < 0 {
 		return err
 	}
-	secret := rest[c+1 : at]
 	msg := err.Error()
-	if !strings.Contains(msg, secret) {
+	// The whole "user:secret@" is specific enough to scrub at any length; the
+	// secret alone only from 3 characters (shorter would mangle the message).
+	scrubbed := msg
+	// The "user:secret@" right before the last "@", however the rest parsed.
+	start := strings.LastIndexAny(rest[:at], "/?#&=;@") + 1
+	if seg := rest[start : at+1]; strings.Contains(seg, ":") {
+		scrubbed = strings.ReplaceAll(scrubbed, seg, "<redacted>@")
+		if secret := seg[strings.Index(seg, ":")+1 : len(seg)-1]; len(secret) >= 3 {
+			scrubbed = strings.ReplaceAll(scrubbed, secret, "<redacted>")
+		}
+	}
+	if secret := rest[c+1 : at]; len(secret) >= 3 {
+		scrubbed = strings.ReplaceAll(scrubbed, secret, "<redacted>")
+	}
+	if scrubbed == msg {
 		return err
 	}
-	return &scrubbedError{msg: strings.ReplaceAll(msg, secret, "<redacted>")}
+	return &scrubbedError{msg: scrubbed}
 }
 
 // scrubbedError is a DSN error whose text had the password removed; it matches
