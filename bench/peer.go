@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/boltwire/neo4j/bolt/packstream"
 )
@@ -62,6 +63,7 @@ type Peer struct {
 	mu      sync.Mutex
 	open    map[net.Conn]struct{}
 	closed  atomic.Bool
+	quiet   atomic.Int64 // nanoseconds; see SetQuietFlush
 }
 
 // StartPeer encodes the workloads' answers and starts serving on 127.0.0.1.
@@ -97,6 +99,15 @@ func (p *Peer) Connections() int64 { return p.conns.Load() }
 // flush answers one batch of pipelined requests, so the count is the number
 // of round trips the clients made.
 func (p *Peer) Flushes() int64 { return p.flushes.Load() }
+
+// SetQuietFlush makes the peer hold its replies until the client has sent
+// nothing for d (0, the default, answers as soon as the read buffer is
+// empty). With a quiet period, requests a client writes back to back
+// without waiting for a reply are answered in one flush even when they
+// arrive in several TCP segments or writes, so Flushes counts exactly the
+// times a client waited for the server: the mode for counting round trips,
+// not for timing.
+func (p *Peer) SetQuietFlush(d time.Duration) { p.quiet.Store(int64(d)) }
 
 // Close stops the peer and closes its connections.
 func (p *Peer) Close() error {
@@ -207,7 +218,7 @@ func (p *Peer) serve(c net.Conn) error {
 		return err
 	}
 	for {
-		if pc.rd.Buffered() == 0 && len(pc.out) > 0 {
+		if pc.rd.Buffered() == 0 && len(pc.out) > 0 && !pc.moreWithinQuiet() {
 			if err := pc.flush(); err != nil {
 				return err
 			}
@@ -223,13 +234,29 @@ func (p *Peer) serve(c net.Conn) error {
 	}
 }
 
+// moreWithinQuiet reports whether, in quiet-flush mode, the client sends
+// more bytes within the quiet period (then the replies wait for them).
+func (pc *peerConn) moreWithinQuiet() bool {
+	d := time.Duration(pc.p.quiet.Load())
+	if d <= 0 {
+		return false
+	}
+	pc.c.SetReadDeadline(time.Now().Add(d))
+	_, err := pc.rd.Peek(1) // a timeout is returned once; the reader stays usable
+	pc.c.SetReadDeadline(time.Time{})
+	return err == nil
+}
+
+// flush sends the queued replies. The flush is counted before the write:
+// once the bytes are out the client may act on them, and a count taken
+// after the write could land in the client's next measurement window.
 func (pc *peerConn) flush() error {
 	if len(pc.out) == 0 {
 		return nil
 	}
+	pc.p.flushes.Add(1)
 	_, err := pc.c.Write(pc.out)
 	pc.out = pc.out[:0]
-	pc.p.flushes.Add(1)
 	return err
 }
 
