@@ -40,6 +40,7 @@ type Conn struct {
 	queue        []*request // requests queued or in flight, oldest first
 	streams      []*Stream  // results the server still holds open
 	inTx         bool       // BEGIN queued or acknowledged, no COMMIT/ROLLBACK yet
+	lastRun      *Stream    // result of the transaction's latest RUN (PULL/DISCARD omit its qid)
 	failure      error      // FAILURE that put the server in FAILED (nil = not failed)
 	resetsQueued int        // RESETs sent whose SUCCESS has not been read
 	defunct      error      // non-nil once the connection is unusable

@@ -29,6 +29,21 @@ var ErrUnsupported = errors.New("bolt: not supported by the negotiated Bolt vers
 // a Rollback or a failure of its transaction.
 var ErrStreamClosed = errors.New("bolt: result stream was closed before it was fully read")
 
+// StreamFailedError ends a result whose transaction failed in another request (a RUN
+// or PULL of another result in it): the server dropped the result, so the records not
+// yet received are lost. Failure is the server's error; errors.As finds it.
+type StreamFailedError struct {
+	Failure *ServerError
+}
+
+// Error implements error.
+func (e *StreamFailedError) Error() string {
+	return "bolt: result failed: its transaction failed in another query: " + e.Failure.Error()
+}
+
+// Unwrap returns the server failure.
+func (e *StreamFailedError) Unwrap() error { return e.Failure }
+
 // ConnectivityError reports a failure of the transport (dial, TLS, read, write, timeout,
 // cancellation) or a protocol violation by the peer. The connection that returned it is
 // defunct. Err is the cause; errors.Is/As see through it.

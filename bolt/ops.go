@@ -18,7 +18,7 @@ func (c *Conn) queueReset() (*request, error) {
 		s.fail(ErrStreamClosed)
 	}
 	c.streams = c.streams[:0]
-	c.inTx = false
+	c.inTx, c.lastRun = false, nil
 	req, err := c.queueSimple(msgReset)
 	if err == nil {
 		c.resetsQueued++
@@ -30,13 +30,22 @@ func (c *Conn) queueReset() (*request, error) {
 // BEGIN, ROUTE, TELEMETRY or LOGOFF: open results are read into memory and a FAILED
 // server gets a RESET (queued, pipelined with what follows).
 func (c *Conn) prepareIdle() error {
-	for _, s := range slices.Clone(c.streams) {
-		if err := s.bufferAll(true); err != nil {
-			return err
-		}
+	if err := c.bufferStreams(true); err != nil {
+		return err
 	}
 	if c.failed() {
 		if _, err := c.queueReset(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bufferStreams reads the open results into memory: the PULL in flight of each and,
+// when all is set, every remaining record.
+func (c *Conn) bufferStreams(all bool) error {
+	for _, s := range slices.Clone(c.streams) {
+		if err := s.bufferAll(all); err != nil {
 			return err
 		}
 	}
@@ -48,7 +57,8 @@ func (c *Conn) prepareIdle() error {
 // defaults); inside one (after Begin) tx must be nil. fetchSize 0 means
 // DefaultFetchSize, negative means all records at once. An auto-commit result still
 // open on this connection is first read into memory so that both stay readable; inside
-// a transaction earlier results stay open on the server and are pulled by their qid.
+// a transaction earlier results stay open on the server and are pulled by their qid
+// (Bolt 4.0+; without query ids they are read into memory first, as outside one).
 func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx *TxConfig, fetchSize int) (*Stream, error) {
 	if err := c.enter(ctx); err != nil {
 		return nil, err
@@ -64,7 +74,17 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 		}
 		// Other results of the transaction stay open: the server accepts RUN in
 		// TX_STREAMING, and records of a PULL still in flight are buffered in their
-		// stream while this RUN's reply is awaited. No extra round trip.
+		// stream while this RUN's reply is awaited. No extra round trip. Without
+		// query ids a PULL can only address the latest result, so the earlier ones
+		// are read into memory first.
+		if !c.version.Has(FeatureQueryID) {
+			if err := c.bufferStreams(true); err != nil {
+				return nil, err
+			}
+			if c.failed() {
+				return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
+			}
+		}
 	} else {
 		var err error
 		if extra, err = c.txKVs(tx); err != nil {
@@ -86,6 +106,9 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 		return nil, err
 	}
 	c.streams = append(c.streams, s)
+	if s.inTx {
+		c.lastRun = s
+	}
 	if err := s.pull(n); err != nil {
 		return nil, err
 	}
@@ -138,10 +161,8 @@ func (c *Conn) Commit(ctx context.Context) (CommitResult, error) {
 		return CommitResult{}, err
 	}
 	defer c.leave()
-	for _, s := range slices.Clone(c.streams) {
-		if err := s.bufferAll(true); err != nil {
-			return CommitResult{}, err
-		}
+	if err := c.bufferStreams(true); err != nil {
+		return CommitResult{}, err
 	}
 	if c.failed() {
 		return CommitResult{}, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
@@ -169,10 +190,8 @@ func (c *Conn) Rollback(ctx context.Context) error {
 		return err
 	}
 	defer c.leave()
-	for _, s := range slices.Clone(c.streams) {
-		if err := s.bufferAll(false); err != nil {
-			return err
-		}
+	if err := c.bufferStreams(false); err != nil {
+		return err
 	}
 	if c.failed() {
 		req, err := c.queueReset()
@@ -184,7 +203,7 @@ func (c *Conn) Rollback(ctx context.Context) error {
 	for _, s := range slices.Clone(c.streams) {
 		if s.hasMore && s.pending == nil && s.err == nil {
 			s.discarding = true
-			req, err := c.queuePullDiscard(msgDiscard, s, -1, s.qid)
+			req, err := c.queuePullDiscard(msgDiscard, s, -1, s.qidArg())
 			if err != nil {
 				return err
 			}

@@ -230,7 +230,7 @@ func (c *Conn) onSuccess(req *request, meta map[string]any) error {
 		s.finish(meta)
 		c.dropStream(s)
 	case msgCommit, msgRollback:
-		c.inTx = false
+		c.inTx, c.lastRun = false, nil
 	}
 	return nil
 }
@@ -245,14 +245,32 @@ func (c *Conn) onFailure(req *request, se *ServerError) {
 		}
 		c.dropStream(s)
 	}
+	c.failOpenStreams(se)
 	switch req.kind {
 	case msgHello, msgLogon, msgReset, msgLogoff:
 		// The server closes the connection after these fail.
 		c.closeTransport()
 		c.defunct = &ConnectivityError{Address: c.addr, Op: req.kind.String(), Err: se}
 	case msgCommit, msgRollback:
-		c.inTx = false
+		c.inTx, c.lastRun = false, nil
 	}
+}
+
+// failOpenStreams ends the other open results after a FAILURE: a FAILED server has
+// dropped them (with the transaction), so no PULL or DISCARD may address them. Records
+// already received stay readable; then the result reports the failure. Results with a
+// request in flight end with that request's IGNORED instead.
+func (c *Conn) failOpenStreams(se *ServerError) {
+	kept := c.streams[:0]
+	for _, s := range c.streams {
+		if s.pending != nil {
+			kept = append(kept, s)
+			continue
+		}
+		s.fail(&StreamFailedError{Failure: se})
+	}
+	clear(c.streams[len(kept):])
+	c.streams = kept
 }
 
 // dropStream forgets s as an open server-side result.

@@ -136,13 +136,19 @@ func (s *Stream) fail(err error) error {
 	return s.err
 }
 
+// qidArg returns the qid PULL/DISCARD send for s: -1 (the key is left out) outside a
+// transaction, without query ids (before Bolt 4.0) and for the latest result of the
+// transaction, which -1 denotes; its own qid otherwise.
+func (s *Stream) qidArg() int64 {
+	if !s.inTx || s == s.c.lastRun || !s.c.version.Has(FeatureQueryID) {
+		return -1
+	}
+	return s.qid
+}
+
 // pull queues a PULL of n records for s.
 func (s *Stream) pull(n int64) error {
-	qid := int64(-1)
-	if s.inTx {
-		qid = s.qid
-	}
-	req, err := s.c.queuePullDiscard(msgPull, s, n, qid)
+	req, err := s.c.queuePullDiscard(msgPull, s, n, s.qidArg())
 	if err != nil {
 		return err
 	}
@@ -174,11 +180,7 @@ func (s *Stream) Consume(ctx context.Context) (Summary, error) {
 			if !s.hasMore {
 				return Summary{}, s.fail(ErrStreamClosed)
 			}
-			qid := int64(-1)
-			if s.inTx {
-				qid = s.qid
-			}
-			req, err := c.queuePullDiscard(msgDiscard, s, -1, qid)
+			req, err := c.queuePullDiscard(msgDiscard, s, -1, s.qidArg())
 			if err != nil {
 				return Summary{}, err
 			}

@@ -66,6 +66,9 @@ type Feature uint8
 const (
 	// FeatureUTCPatch: HELLO may ask for patch_bolt ["utc"] (4.3–4.4).
 	FeatureUTCPatch Feature = iota
+	// FeatureQueryID: a transaction keeps several results open, each addressed by the
+	// qid of RUN's SUCCESS in PULL/DISCARD {n, qid} (4.0+).
+	FeatureQueryID
 	// FeatureImpersonation: imp_user in BEGIN/RUN/ROUTE (4.4+).
 	FeatureImpersonation
 	// FeatureUTCDateTime: DateTime structures carry UTC instants (5.0+).
@@ -107,6 +110,7 @@ var anyLater = Version{255, 255}
 // featureTable says, for each feature, the versions that have it.
 var featureTable = [numFeatures]versionRange{
 	FeatureUTCPatch:                {Version{4, 3}, Version{4, 4}},
+	FeatureQueryID:                 {Version{4, 0}, anyLater},
 	FeatureImpersonation:           {Version{4, 4}, anyLater},
 	FeatureUTCDateTime:             {Version{5, 0}, anyLater},
 	FeatureElementIDs:              {Version{5, 0}, anyLater},

@@ -1,0 +1,146 @@
+package bolt
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// PULL and DISCARD leave out the qid of the transaction's latest result (the server's
+// default, -1) and name earlier results by their qid.
+func TestPullDiscardQidOnlyForEarlierResults(t *testing.T) {
+	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
+		p.expect(sigBegin)
+		p.expect(sigRun)
+		pull := p.expect(sigPull)
+		assert.Equal(t, map[string]any{"n": int64(1)}, pull[0])
+		p.success(nil)
+		p.success(map[string]any{"fields": []any{"a"}, "qid": int64(1)})
+		p.record(int64(1))
+		p.success(map[string]any{"has_more": true})
+		pull = p.expect(sigPull)
+		assert.Equal(t, map[string]any{"n": int64(1)}, pull[0], "latest result: qid left out")
+		p.record(int64(2))
+		p.success(map[string]any{"has_more": true})
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.success(map[string]any{"fields": []any{"b"}, "qid": int64(2)})
+		p.record("x")
+		p.success(map[string]any{"has_more": true})
+		pull = p.expect(sigPull)
+		assert.Equal(t, map[string]any{"n": int64(1), "qid": int64(1)}, pull[0], "earlier result by its qid")
+		p.record(int64(3))
+		p.success(nil)
+		d := p.expect(sigDiscard)
+		assert.Equal(t, map[string]any{"n": int64(-1)}, d[0], "latest result: qid left out")
+		p.success(map[string]any{"type": "r"})
+		p.expect(sigCommit)
+		p.success(map[string]any{"bookmark": "bm"})
+	})
+	ctx := context.Background()
+	require.NoError(t, c.Begin(ctx, TxConfig{}))
+	s1, err := c.Run(ctx, "A", nil, nil, 1)
+	require.NoError(t, err)
+	for _, want := range []int64{1, 2} {
+		r, err := s1.Next(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []any{want}, r)
+	}
+	s2, err := c.Run(ctx, "B", nil, nil, 1)
+	require.NoError(t, err)
+	r, err := s2.Next(ctx)
+	require.NoError(t, err)
+	require.Equal(t, []any{"x"}, r)
+	require.Equal(t, [][]any{{int64(3)}}, collect(t, s1))
+	_, err = s2.Consume(ctx)
+	require.NoError(t, err)
+	_, err = c.Commit(ctx)
+	require.NoError(t, err)
+	p.wait()
+}
+
+// A FAILURE in one result of a transaction ends the other open results: their
+// received records stay readable, then they report the failure; no PULL is sent for
+// them and Rollback clears the failure with RESET.
+func TestFailureEndsOtherStreamsOfTx(t *testing.T) {
+	c, _, p := dialPeer(t, Version{5, 3}, func(p *peer) {
+		p.expect(sigBegin)
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.success(nil)
+		p.success(map[string]any{"fields": []any{"n"}, "qid": int64(1)})
+		p.record(int64(1))
+		p.record(int64(2))
+		p.success(map[string]any{"has_more": true})
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.success(map[string]any{"fields": []any{"n"}, "qid": int64(2)})
+		p.failure("Neo.ClientError.MadeUp.Code", "message")
+		p.expect(sigReset) // not a PULL for the first result
+		p.success(nil)
+	})
+	ctx := context.Background()
+	require.NoError(t, c.Begin(ctx, TxConfig{}))
+	s1, err := c.Run(ctx, "RETURN 1 AS n", nil, nil, 2)
+	require.NoError(t, err)
+	s2, err := c.Run(ctx, "failing on pull", nil, nil, 2)
+	require.NoError(t, err)
+	_, err = s2.Next(ctx)
+	var se *ServerError
+	require.ErrorAs(t, err, &se)
+	for _, want := range []int64{1, 2} {
+		r, err := s1.Next(ctx)
+		require.NoError(t, err)
+		require.Equal(t, []any{want}, r, "records received before the failure")
+	}
+	_, err = s1.Next(ctx)
+	var sf *StreamFailedError
+	require.ErrorAs(t, err, &sf)
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, "Neo.ClientError.MadeUp.Code", se.Code)
+	_, err = s1.Consume(ctx)
+	require.ErrorAs(t, err, &sf)
+	require.NoError(t, c.Rollback(ctx))
+	require.True(t, c.IsIdle())
+	p.wait()
+}
+
+// Without query ids (before Bolt 4.0) a PULL can only address the latest result, so
+// a new RUN in a transaction first reads the earlier results to the end.
+func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
+	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
+		p.expect(sigBegin)
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.success(nil)
+		p.success(map[string]any{"fields": []any{"a"}})
+		p.record(int64(1))
+		p.success(map[string]any{"has_more": true})
+		p.expect(sigPull) // the rest of A, before B's RUN
+		p.record(int64(2))
+		p.success(nil)
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.success(map[string]any{"fields": []any{"b"}})
+		p.record("x")
+		p.success(nil)
+	})
+	// The version table decides; no scripted server speaks a version without
+	// query ids yet, so the negotiated version is replaced after the handshake.
+	old := Version{3, 0}
+	require.False(t, old.Has(FeatureQueryID))
+	c.version = old
+	ctx := context.Background()
+	require.NoError(t, c.Begin(ctx, TxConfig{}))
+	s1, err := c.Run(ctx, "A", nil, nil, 1)
+	require.NoError(t, err)
+	s2, err := c.Run(ctx, "B", nil, nil, 1)
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{int64(1)}, {int64(2)}}, collect(t, s1))
+	require.Equal(t, [][]any{{"x"}}, collect(t, s2))
+	require.False(t, errors.Is(s1.Err(), ErrStreamClosed))
+	p.wait()
+}
