@@ -36,6 +36,11 @@ func (s *Stream) Keys() []string { return s.keys }
 // QID returns the statement id inside an explicit transaction (-1 outside one).
 func (s *Stream) QID() int64 { return s.qid }
 
+// FetchAll makes the PULLs still to come ask for all remaining records at once
+// (n = -1) instead of the fetch size: for a caller that reads the result to the end
+// anyway, it saves the round trips between batches.
+func (s *Stream) FetchAll() { s.fetchSize = -1 }
+
 // Err returns the error that ended the stream, if any.
 func (s *Stream) Err() error { return s.err }
 

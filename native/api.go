@@ -126,7 +126,8 @@ type Result interface {
 	// Records returns an iterator over the remaining records; it stops at the
 	// first error, which it yields with a nil record.
 	Records(ctx context.Context) iter.Seq2[*Record, error]
-	// Collect returns all remaining records.
+	// Collect returns all remaining records. It ignores the fetch size: the
+	// records of the batch in flight are read, then the rest is pulled at once.
 	Collect(ctx context.Context) ([]*Record, error)
 	// Single returns the only remaining record; zero or more than one record
 	// is a *UsageError (the rest of the result is discarded).

@@ -53,6 +53,7 @@ type runReply struct {
 	records [][]any
 	fail    *failMsg
 	meta    map[string]any // extra keys for the final PULL SUCCESS
+	pullErr *failMsg       // answer the first PULL with this FAILURE
 }
 
 type commitReply struct {
@@ -130,6 +131,7 @@ type fakeStream struct {
 	records [][]any
 	meta    map[string]any
 	auto    bool
+	pullErr *failMsg
 }
 
 func (s *fakeServer) handle(id int, nc net.Conn) {
@@ -300,7 +302,7 @@ func (c *fakeConn) dispatch(tag byte, fields []any) bool {
 			keys[i] = f
 		}
 		meta := map[string]any{"fields": keys, "t_first": int64(1)}
-		st := &fakeStream{records: reply.records, meta: reply.meta, auto: !c.inTx}
+		st := &fakeStream{records: reply.records, meta: reply.meta, auto: !c.inTx, pullErr: reply.pullErr}
 		qid := int64(-1)
 		if c.inTx {
 			qid = c.nextQID
@@ -327,6 +329,10 @@ func (c *fakeConn) dispatch(tag byte, fields []any) bool {
 		}
 		if tag == 0x2F {
 			st.records = nil
+		} else if st.pullErr != nil {
+			delete(c.streams, qid)
+			c.failure(st.pullErr)
+			return true
 		}
 		for len(st.records) > 0 && (n < 0 || n > 0) {
 			c.send(0x71, st.records[0])

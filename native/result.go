@@ -31,6 +31,7 @@ type result struct {
 	slab      []Record       // Records are carved from here, one allocation per batch
 	slabNext  int            // size of the next slab: 1, 8, then recordSlabSize
 	finished  bool           // stream ended: summary or error received, or closed
+	fetchAll  bool           // Collect: later PULLs ask for all remaining records
 	consumed  bool           // Consume called: remaining records were discarded
 	closedErr error          // set when the transaction ended under an unfinished result
 	scopeErr  error          // Next/Peek after Consume: the cursor is not available anymore
@@ -134,6 +135,9 @@ func (r *result) fetch(ctx context.Context) ([]any, bool) {
 	if err := r.lock("Result.Next"); err != nil {
 		r.err = err
 		return nil, false
+	}
+	if r.fetchAll {
+		r.stream.FetchAll()
 	}
 	rec, ok := r.readOne(ctx)
 	r.unlock()
@@ -253,6 +257,7 @@ func (r *result) Records(ctx context.Context) iter.Seq2[*Record, error] {
 }
 
 func (r *result) Collect(ctx context.Context) ([]*Record, error) {
+	r.fetchAll = true
 	var out []*Record
 	for r.Next(ctx) {
 		out = append(out, r.Record())

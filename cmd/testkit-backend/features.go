@@ -51,9 +51,12 @@ var features = []string{
 	"Feature:TLS:1.3",
 	// Optimizations
 	"Optimization:ConnectionReuse",          // per-server pools
-	"Optimization:ImplicitDefaultArguments", // defaults are not sent
+	"Optimization:ExecuteQueryPipelining",   // BEGIN is sent with the first RUN and PULL
+	"Optimization:ImplicitDefaultArguments", // defaults are not sent (the latest result's qid neither)
 	"Optimization:MinimalBookmarksSet",      // CombineBookmarks drops duplicates
+	"Optimization:MinimalResets",            // RESET only for a connection returned failed or mid-work
 	"Optimization:PullPipelining",           // RUN and PULL are sent together
+	"Optimization:ResultListFetchAll",       // Result.Collect pulls the rest at once (PULL n=-1)
 	"ConfHint:connection.recv_timeout_seconds",
 }
 
