@@ -321,13 +321,7 @@ func TestConsumeDiscards(t *testing.T) {
 
 func TestRollbackDiscardsOpenStreams(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"a"}, "qid": int64(3)})
-		p.record(int64(1))
-		p.success(map[string]any{"has_more": true})
+		p.openTxResult("a", 3, int64(1))
 		p.expect(sigRun)
 		p.expect(sigPull)
 		p.success(map[string]any{"fields": []any{"b"}, "qid": int64(4)})

@@ -9,18 +9,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// openTxResult plays BEGIN, RUN and PULL of a transaction's first result: their
+// SUCCESSes (qid < 0: none in RUN's), the records, then more to come.
+func (p *peer) openTxResult(field string, qid int64, recs ...any) []any {
+	p.expect(sigBegin)
+	p.expect(sigRun)
+	pull := p.expect(sigPull)
+	p.success(nil)
+	meta := map[string]any{"fields": []any{field}}
+	if qid >= 0 {
+		meta["qid"] = qid
+	}
+	p.success(meta)
+	for _, r := range recs {
+		p.record(r)
+	}
+	p.success(map[string]any{"has_more": true})
+	return pull
+}
+
 // PULL and DISCARD leave out the qid of the transaction's latest result (the server's
 // default, -1) and name earlier results by their qid.
 func TestPullDiscardQidOnlyForEarlierResults(t *testing.T) {
 	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		pull := p.expect(sigPull)
+		pull := p.openTxResult("a", 1, int64(1))
 		assert.Equal(t, map[string]any{"n": int64(1)}, pull[0])
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"a"}, "qid": int64(1)})
-		p.record(int64(1))
-		p.success(map[string]any{"has_more": true})
 		pull = p.expect(sigPull)
 		assert.Equal(t, map[string]any{"n": int64(1)}, pull[0], "latest result: qid left out")
 		p.record(int64(2))
@@ -67,14 +80,7 @@ func TestPullDiscardQidOnlyForEarlierResults(t *testing.T) {
 // them and Rollback clears the failure with RESET.
 func TestFailureEndsOtherStreamsOfTx(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 3}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"n"}, "qid": int64(1)})
-		p.record(int64(1))
-		p.record(int64(2))
-		p.success(map[string]any{"has_more": true})
+		p.openTxResult("n", 1, int64(1), int64(2))
 		p.expect(sigRun)
 		p.expect(sigPull)
 		p.success(map[string]any{"fields": []any{"n"}, "qid": int64(2)})
@@ -112,13 +118,7 @@ func TestFailureEndsOtherStreamsOfTx(t *testing.T) {
 // a new RUN in a transaction first reads the earlier results to the end.
 func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
 	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"a"}})
-		p.record(int64(1))
-		p.success(map[string]any{"has_more": true})
+		p.openTxResult("a", -1, int64(1))
 		p.expect(sigPull) // the rest of A, before B's RUN
 		p.record(int64(2))
 		p.success(nil)

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -24,18 +25,25 @@ func pullLines(trace string) []string {
 
 var qidRE = regexp.MustCompile(`qid`)
 
+// tracedTx begins a transaction on a session with fetch size 1 whose Bolt
+// messages are traced.
+func tracedTx(t *testing.T, srv *neo4jtest.Server) (context.Context, *syncBuffer, Session, ExplicitTransaction) {
+	ctx := testCtx(t)
+	d := newServerDriver(t, srv)
+	trace := &syncBuffer{}
+	s := d.NewSession(ctx, SessionConfig{FetchSize: 1, BoltTrace: trace})
+	t.Cleanup(func() { s.Close(context.Background()) })
+	tx, err := s.BeginTransaction(ctx)
+	require.NoError(t, err)
+	return ctx, trace, s, tx
+}
+
 // Two results of one transaction stay open on the server and are read
 // interleaved: the latest result is pulled without a qid (the server's
 // default), the earlier one by its qid; both yield all their records.
 func TestIntegrationTxTwoResultsInterleaved(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, srv *neo4jtest.Server) {
-		ctx := testCtx(t)
-		d := newServerDriver(t, srv)
-		var trace syncBuffer
-		s := d.NewSession(ctx, SessionConfig{FetchSize: 1, BoltTrace: &trace})
-		defer s.Close(ctx)
-		tx, err := s.BeginTransaction(ctx)
-		require.NoError(t, err)
+		ctx, trace, _, tx := tracedTx(t, srv)
 		a, err := tx.Run(ctx, "UNWIND range(1, 3) AS x RETURN x", nil)
 		require.NoError(t, err)
 		require.True(t, a.Next(ctx))
@@ -77,13 +85,7 @@ func TestIntegrationTxTwoResultsInterleaved(t *testing.T) {
 // failure once their received records are read.
 func TestIntegrationTxFailureEndsOtherResult(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, srv *neo4jtest.Server) {
-		ctx := testCtx(t)
-		d := newServerDriver(t, srv)
-		var trace syncBuffer
-		s := d.NewSession(ctx, SessionConfig{FetchSize: 1, BoltTrace: &trace})
-		defer s.Close(ctx)
-		tx, err := s.BeginTransaction(ctx)
-		require.NoError(t, err)
+		ctx, trace, s, tx := tracedTx(t, srv)
 		a, err := tx.Run(ctx, "UNWIND range(1, 3) AS x RETURN x", nil)
 		require.NoError(t, err)
 		b, err := tx.Run(ctx, "UNWIND [1, 0] AS x RETURN 10 / x", nil)
