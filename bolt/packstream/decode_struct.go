@@ -140,11 +140,7 @@ func (d *Decoder) node(start, n, depth int) (dbtype.Node, error) {
 	if nd.Props, err = d.mapField("Node", "properties", depth+1); err != nil {
 		return nd, err
 	}
-	if want == 4 {
-		nd.ElementId, err = d.stringField("Node", "element_id")
-	} else {
-		nd.ElementId = strconv.FormatInt(nd.Id, 10)
-	}
+	nd.ElementId, err = d.elementID("Node", "element_id", nd.Id)
 	return nd, err
 }
 
@@ -212,28 +208,33 @@ func (d *Decoder) unbound(start, n, depth int) (dbtype.Relationship, error) {
 	if r.Props, err = d.mapField("UnboundRelationship", "properties", depth+1); err != nil {
 		return r, err
 	}
-	if want == 4 {
-		r.ElementId, err = d.stringField("UnboundRelationship", "element_id")
-	} else {
-		r.ElementId = strconv.FormatInt(r.Id, 10)
-	}
+	r.ElementId, err = d.elementID("UnboundRelationship", "element_id", r.Id)
 	return r, err
 }
 
-// path reads a Path structure and resolves its index sequence.
+// path reads a Path structure and resolves its index sequence. The element ids
+// of its nodes and relationships share one string (see graph.go).
 func (d *Decoder) path(start, n, depth int) (dbtype.Path, error) {
+	d.startGather()
+	p, err := d.pathFields(start, n, depth)
+	d.stopGather()
+	return p, err
+}
+
+func (d *Decoder) pathFields(start, n, depth int) (dbtype.Path, error) {
 	var p dbtype.Path
 	if err := d.fieldCount(start, "Path", n, 3); err != nil {
 		return p, err
 	}
-	nodes, err := structList(d, "nodes", TagNode, depth, (*Decoder).node)
+	nodes, err := structList(d, "nodes", TagNode, depth, (*Decoder).node, &d.graph.nodes)
 	if err != nil {
 		return p, err
 	}
-	rels, err := structList(d, "rels", TagUnboundRelationship, depth, (*Decoder).unbound)
+	rels, err := structList(d, "rels", TagUnboundRelationship, depth, (*Decoder).unbound, &d.graph.rels)
 	if err != nil {
 		return p, err
 	}
+	d.fillIDs(nodes, rels)
 	idxStart := d.off
 	cnt, err := d.ListHeader()
 	if err != nil {
@@ -246,9 +247,21 @@ func (d *Decoder) path(start, n, depth int) (dbtype.Path, error) {
 		return p, d.errAt(start, ErrMalformed, "Path without nodes")
 	}
 	steps := cnt / 2
-	p.Nodes = make([]dbtype.Node, steps+1)
-	p.Relationships = make([]dbtype.Relationship, steps)
-	p.Nodes[0] = nodes[0]
+	// A path that visits its nodes and relationships in list order (the usual
+	// case: no node or relationship repeats) is the lists themselves; the first
+	// step out of order switches to copies.
+	nodesInOrder, relsInOrder := len(nodes) == steps+1, len(rels) == steps
+	if nodesInOrder {
+		p.Nodes = nodes
+	} else {
+		p.Nodes = make([]dbtype.Node, steps+1)
+		p.Nodes[0] = nodes[0]
+	}
+	if relsInOrder {
+		p.Relationships = rels
+	} else {
+		p.Relationships = make([]dbtype.Relationship, steps)
+	}
 	for i := 0; i < steps; i++ {
 		ri, err := d.intField("Path", "indices")
 		if err != nil {
@@ -264,6 +277,16 @@ func (d *Decoder) path(start, n, depth int) (dbtype.Path, error) {
 		if ni < 0 || ni >= int64(len(nodes)) {
 			return p, d.errAt(idxStart, ErrMalformed, "Path.indices: node index "+strconv.FormatInt(ni, 10)+" out of range")
 		}
+		if nodesInOrder && ni != int64(i+1) {
+			nodesInOrder = false
+			p.Nodes = append(make([]dbtype.Node, 0, steps+1), nodes[:i+1]...)[:steps+1]
+		}
+		if relsInOrder && abs(ri) != int64(i+1) {
+			relsInOrder = false
+			p.Relationships = append(make([]dbtype.Relationship, 0, steps), rels[:i]...)[:steps]
+		}
+		// rels[abs(ri)-1] may already have been completed in place by an
+		// earlier step; all four fields set here are overwritten.
 		prev, next := p.Nodes[i], nodes[ni]
 		r := rels[abs(ri)-1]
 		if ri < 0 {
@@ -285,9 +308,9 @@ func abs(v int64) int64 {
 }
 
 // structList reads a Path field: a list of structures with the given tag, each
-// read by read.
+// read by read, into a slice carved from block.
 func structList[T any](d *Decoder, field string, tag byte, depth int,
-	read func(d *Decoder, start, n, depth int) (T, error)) ([]T, error) {
+	read func(d *Decoder, start, n, depth int) (T, error), block *[]T) ([]T, error) {
 	start := d.off
 	n, err := d.ListHeader()
 	if err != nil {
@@ -298,7 +321,7 @@ func structList[T any](d *Decoder, field string, tag byte, depth int,
 	if n > d.Len()/5 {
 		return nil, d.errAt(start, ErrTruncated, "Path."+field+" count exceeds the remaining input")
 	}
-	out := make([]T, n)
+	out := carve(block, n)
 	for i := range out {
 		s := d.off
 		t, fields, err := d.StructHeader()

@@ -12,11 +12,16 @@ import (
 //
 // On error the read position is unspecified (except for ErrUnexpectedKind from a
 // typed read, which consumes nothing); Reset before decoding further.
+//
+// A Decoder must not be copied once it has decoded a graph value: node labels and
+// the node and relationship lists of paths are carved from blocks it owns (see
+// graph.go), and two copies would hand out the same block.
 type Decoder struct {
 	Features Features // version-dependent structures
 	buf      []byte
 	off      int
 	strs     map[string]string // interned map keys, labels and types (see intern)
+	graph    graphScratch      // blocks and scratch of graph decoding (graph.go)
 }
 
 // Interning bounds: strings up to internMaxLen bytes, at most internMaxEntries of them
@@ -61,7 +66,7 @@ func (d *Decoder) internStrings() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, n)
+	out := carve(&d.graph.strs, n)
 	for i := range out {
 		if out[i], err = d.internString(); err != nil {
 			return nil, err
