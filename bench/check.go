@@ -41,24 +41,21 @@ func strSum(s string) uint64 {
 // SumBoltwire is the checksum of one row of boltwire values (also used by the
 // floor, which decodes into the same types). It panics on a value of the
 // wrong type, which the harness reports as a wrong answer.
-func SumBoltwire(k Kind, row []any) uint64 {
+func SumBoltwire(k Kind, row []any) uint64 { return sumRow(k, row, sumBWGraph) }
+
+// SumOfficial is SumBoltwire for the official driver's values.
+func SumOfficial(k Kind, row []any) uint64 { return sumRow(k, row, sumOffGraph) }
+
+// sumRow is the checksum of one row; graph sums a node or path column (the
+// only values whose Go types differ between the drivers).
+func sumRow(k Kind, row []any, graph func(any) uint64) uint64 {
 	switch k {
 	case KindInts, KindOne:
 		return uint64(row[0].(int64))
 	case KindMixed:
 		return sumMixed(row)
-	case KindNodes:
-		return sumBWNode(row[0].(bwtype.Node))
-	case KindPaths:
-		p := row[0].(bwtype.Path)
-		var s uint64
-		for _, n := range p.Nodes {
-			s += sumBWNode(n)
-		}
-		for _, r := range p.Relationships {
-			s += uint64(r.Id+r.StartId*3+r.EndId*5) + strSum(r.Type) + uint64(r.Props["w"].(int64)) + strSum(r.ElementId)
-		}
-		return s
+	case KindNodes, KindPaths:
+		return graph(row[0])
 	case KindWide:
 		var w WideRow
 		w.FromValues(row)
@@ -67,31 +64,37 @@ func SumBoltwire(k Kind, row []any) uint64 {
 	return 0
 }
 
-// SumOfficial is SumBoltwire for the official driver's values.
-func SumOfficial(k Kind, row []any) uint64 {
-	switch k {
-	case KindInts, KindOne:
-		return uint64(row[0].(int64))
-	case KindMixed:
-		return sumMixed(row)
-	case KindNodes:
-		return sumOffNode(row[0].(offtype.Node))
-	case KindPaths:
-		p := row[0].(offtype.Path)
-		var s uint64
-		for _, n := range p.Nodes {
-			s += sumOffNode(n)
-		}
-		for _, r := range p.Relationships {
-			s += uint64(r.Id+r.StartId*3+r.EndId*5) + strSum(r.Type) + uint64(r.Props["w"].(int64)) + strSum(r.ElementId)
-		}
-		return s
-	case KindWide:
-		var w WideRow
-		w.FromValues(row)
-		return w.Sum()
+func sumBWGraph(v any) uint64 {
+	if p, ok := v.(bwtype.Path); ok {
+		return sumPath(p.Nodes, p.Relationships, sumBWNode, func(r bwtype.Relationship) uint64 {
+			return sumRel(r.Id, r.StartId, r.EndId, r.Type, r.ElementId, r.Props)
+		})
 	}
-	return 0
+	return sumBWNode(v.(bwtype.Node))
+}
+
+func sumOffGraph(v any) uint64 {
+	if p, ok := v.(offtype.Path); ok {
+		return sumPath(p.Nodes, p.Relationships, sumOffNode, func(r offtype.Relationship) uint64 {
+			return sumRel(r.Id, r.StartId, r.EndId, r.Type, r.ElementId, r.Props)
+		})
+	}
+	return sumOffNode(v.(offtype.Node))
+}
+
+func sumPath[N, R any](nodes []N, rels []R, node func(N) uint64, rel func(R) uint64) uint64 {
+	var s uint64
+	for _, n := range nodes {
+		s += node(n)
+	}
+	for _, r := range rels {
+		s += rel(r)
+	}
+	return s
+}
+
+func sumRel(id, start, end int64, typ, eid string, props map[string]any) uint64 {
+	return uint64(id+start*3+end*5) + strSum(typ) + uint64(props["w"].(int64)) + strSum(eid)
 }
 
 func sumMixed(row []any) uint64 {
@@ -103,17 +106,13 @@ func sumMixed(row []any) uint64 {
 	return s
 }
 
-func sumBWNode(n bwtype.Node) uint64 {
-	s := uint64(n.Id) + strSum(n.ElementId) + uint64(len(n.Labels))*11 + uint64(len(n.Props))*13
-	for _, v := range n.Props {
-		s += sumProp(v)
-	}
-	return s
-}
+func sumBWNode(n bwtype.Node) uint64 { return sumNode(n.Id, n.ElementId, n.Labels, n.Props) }
 
-func sumOffNode(n offtype.Node) uint64 {
-	s := uint64(n.Id) + strSum(n.ElementId) + uint64(len(n.Labels))*11 + uint64(len(n.Props))*13
-	for _, v := range n.Props {
+func sumOffNode(n offtype.Node) uint64 { return sumNode(n.Id, n.ElementId, n.Labels, n.Props) }
+
+func sumNode(id int64, eid string, labels []string, props map[string]any) uint64 {
+	s := uint64(id) + strSum(eid) + uint64(len(labels))*11 + uint64(len(props))*13
+	for _, v := range props {
 		s += sumProp(v)
 	}
 	return s

@@ -317,64 +317,78 @@ func parallel(n, g int, body func(worker, count int) (Outcome, error)) (Outcome,
 	return total, first
 }
 
-// ReturnOneOfficial runs RETURN 1 n times: Run, Next, Record, Next (end).
-func ReturnOneOfficial(ctx context.Context, e *Env, n, g int) (Outcome, error) {
-	q := ReturnOneWorkload().Query
-	return parallel(n, g, func(_, cnt int) (Outcome, error) {
+// sessionOp is one operation on a worker's session: it returns the value the
+// checksum adds.
+type sessionOp func(worker, i int) (uint64, error)
+
+// perSession runs n operations over g goroutines, each on a session of its
+// own: open makes a worker's session and returns its operation and closer.
+func perSession(n, g int, open func() (sessionOp, func())) (Outcome, error) {
+	return parallel(n, g, func(worker, cnt int) (Outcome, error) {
 		var o Outcome
-		s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
-		defer s.Close(ctx)
+		op, done := open()
+		defer done()
 		for i := 0; i < cnt; i++ {
-			res, err := s.Run(ctx, q, nil)
+			v, err := op(worker, i)
 			if err != nil {
 				return o, err
 			}
-			for res.Next(ctx) {
-				o.Sum += uint64(res.Record().Values[0].(int64))
-			}
-			if err := res.Err(); err != nil {
-				return o, err
-			}
+			o.Sum += v
 			o.Rows++
 		}
 		return o, nil
+	})
+}
+
+// writeParams are the parameters of worker's i-th CREATE.
+func writeParams(worker, i int) map[string]any {
+	return map[string]any{"v": int64(worker*1_000_000 + i)}
+}
+
+// ReturnOneOfficial runs RETURN 1 n times: Run, Next, Record, Next (end).
+func ReturnOneOfficial(ctx context.Context, e *Env, n, g int) (Outcome, error) {
+	q := ReturnOneWorkload().Query
+	return perSession(n, g, func() (sessionOp, func()) {
+		s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
+		return func(_, _ int) (v uint64, err error) {
+			res, err := s.Run(ctx, q, nil)
+			if err != nil {
+				return 0, err
+			}
+			for res.Next(ctx) {
+				v += uint64(res.Record().Values[0].(int64))
+			}
+			return v, res.Err()
+		}, func() { s.Close(ctx) }
 	})
 }
 
 // ReturnOneBoltwire is ReturnOneOfficial through boltwire.
 func ReturnOneBoltwire(ctx context.Context, e *Env, n, g int) (Outcome, error) {
 	q := ReturnOneWorkload().Query
-	return parallel(n, g, func(_, cnt int) (Outcome, error) {
-		var o Outcome
+	return perSession(n, g, func() (sessionOp, func()) {
 		s := e.Boltwire.NewSession(ctx, native.SessionConfig{})
-		defer s.Close(ctx)
-		for i := 0; i < cnt; i++ {
+		return func(_, _ int) (v uint64, err error) {
 			res, err := s.Run(ctx, q, nil)
 			if err != nil {
-				return o, err
+				return 0, err
 			}
 			for res.Next(ctx) {
-				o.Sum += uint64(res.Record().Values[0].(int64))
+				v += uint64(res.Record().Values[0].(int64))
 			}
-			if err := res.Err(); err != nil {
-				return o, err
-			}
-			o.Rows++
-		}
-		return o, nil
+			return v, res.Err()
+		}, func() { s.Close(ctx) }
 	})
 }
 
 // WriteOfficial runs n ExecuteWrite transactions of one CREATE each; the
 // checksum adds the nodes-created counter.
 func WriteOfficial(ctx context.Context, e *Env, n, g int) (Outcome, error) {
-	return parallel(n, g, func(worker, cnt int) (Outcome, error) {
-		var o Outcome
+	return perSession(n, g, func() (sessionOp, func()) {
 		s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
-		defer s.Close(ctx)
-		for i := 0; i < cnt; i++ {
+		return func(worker, i int) (uint64, error) {
 			created, err := neo4j.ExecuteWrite(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-				res, err := tx.Run(ctx, WriteQuery, map[string]any{"v": int64(worker*1_000_000 + i)})
+				res, err := tx.Run(ctx, WriteQuery, writeParams(worker, i))
 				if err != nil {
 					return 0, err
 				}
@@ -384,25 +398,18 @@ func WriteOfficial(ctx context.Context, e *Env, n, g int) (Outcome, error) {
 				}
 				return sum.Counters().NodesCreated(), nil
 			})
-			if err != nil {
-				return o, err
-			}
-			o.Sum += uint64(created)
-			o.Rows++
-		}
-		return o, nil
+			return uint64(created), err
+		}, func() { s.Close(ctx) }
 	})
 }
 
 // WriteBoltwire is WriteOfficial through boltwire.
 func WriteBoltwire(ctx context.Context, e *Env, n, g int) (Outcome, error) {
-	return parallel(n, g, func(worker, cnt int) (Outcome, error) {
-		var o Outcome
+	return perSession(n, g, func() (sessionOp, func()) {
 		s := e.Boltwire.NewSession(ctx, native.SessionConfig{})
-		defer s.Close(ctx)
-		for i := 0; i < cnt; i++ {
+		return func(worker, i int) (uint64, error) {
 			created, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (int, error) {
-				res, err := tx.Run(ctx, WriteQuery, map[string]any{"v": int64(worker*1_000_000 + i)})
+				res, err := tx.Run(ctx, WriteQuery, writeParams(worker, i))
 				if err != nil {
 					return 0, err
 				}
@@ -412,13 +419,8 @@ func WriteBoltwire(ctx context.Context, e *Env, n, g int) (Outcome, error) {
 				}
 				return sum.Counters().NodesCreated(), nil
 			})
-			if err != nil {
-				return o, err
-			}
-			o.Sum += uint64(created)
-			o.Rows++
-		}
-		return o, nil
+			return uint64(created), err
+		}, func() { s.Close(ctx) }
 	})
 }
 

@@ -1,0 +1,44 @@
+package main
+
+import (
+	"log"
+
+	"github.com/boltwire/neo4j/bench"
+)
+
+// wideSection times database/sql and sqlx against native on wide rows.
+func (r *report) wideSection(ps pass) {
+	if !r.section("wide") {
+		return
+	}
+	ctx, e, ws, reps, canned, where := ps.ctx, ps.e, ps.ws, ps.reps, ps.canned, ps.where
+	w := ws["wide"]
+	r.p("\n### database/sql and sqlx on wide rows (%d rows × %d columns; ratio vs native Result.Scan into the same fields)\n\n", w.Rows, bench.WideColumns)
+	log.Printf("[%s] wide: verifying", where)
+	want, err := r.verify(ctx, e, w, canned, true)
+	if err != nil {
+		r.p("WRONG ANSWER: %s\n", shorten(err.Error()))
+	} else {
+		log.Printf("[%s] wide: timing", where)
+		st := bench.Interleave([]bench.Subject{
+			{Name: "official (Record.Values)", Run: stream(ctx, e, w, bench.StreamOfficial), Want: want},
+			{Name: "native (Record.Values)", Run: stream(ctx, e, w, bench.StreamBoltwire), Want: want},
+			{Name: "native (Result.Scan)", Run: stream(ctx, e, w, bench.WideNativeScan), Want: want},
+			{Name: "database/sql (Rows.Scan)", Run: stream(ctx, e, w, bench.WideSQL), Want: want},
+			{Name: "sqlx (StructScan)", Run: stream(ctx, e, w, bench.WideSQLX), Want: want},
+			{Name: "floor", Run: stream(ctx, e, w, bench.StreamFloor), Want: want},
+		}, reps)
+		base := st["native (Result.Scan)"]
+		r.p("| subject | rows/s | ÷ native Scan (paired) | allocs/row | B/row |\n|---|---|---|---|---|\n")
+		for _, n := range []string{"official (Record.Values)", "native (Record.Values)", "native (Result.Scan)", "database/sql (Rows.Scan)", "sqlx (StructScan)", "floor"} {
+			s := st[n]
+			r.p("| %s | %s | %s (%s) | %s | %s |\n", n, rate(s), fx(ratio(s, base)), fx(bench.PairedRatio(s, base)), f1(s.AllocsPer()), f1(s.BytesPer()))
+		}
+		if canned {
+			q := ratio(st["database/sql (Rows.Scan)"], base)
+			r.target("database/sql on wide rows vs native", "≥ 0.8×", fx(q), q >= 0.8)
+			q = ratio(st["sqlx (StructScan)"], base)
+			r.target("sqlx on wide rows vs native", "≥ 0.8× (same goal)", fx(q), q >= 0.8)
+		}
+	}
+}
