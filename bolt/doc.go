@@ -29,7 +29,10 @@
 // ignores everything until RESET; the next Run or Begin queues that RESET itself.
 // When a request must be sent while a result is still open, the open result's
 // records are read into memory first (inside a transaction only the batch in flight:
-// the rest is fetched later by its qid), so every result stays readable.
+// the rest is fetched later by its qid, which PULL and DISCARD leave out for the
+// latest result; before Bolt 4.0, without qids, the whole result), so every result
+// stays readable. A FAILURE ends the transaction's other open results too: their
+// records already received stay readable, then they return a [*StreamFailedError].
 //
 // # Versions
 //
