@@ -52,6 +52,25 @@ func (c *Conn) bufferStreams(all bool) error {
 	return nil
 }
 
+// bufferWithoutQID reads into memory the open results a PULL could not address once
+// another RUN is sent: all of them before Bolt 4.0 (no query ids), else those whose
+// RUN reply carried no qid. It returns how many it read.
+func (c *Conn) bufferWithoutQID() (int, error) {
+	all := !c.version.Has(FeatureQueryID)
+	var todo []*Stream
+	for _, s := range c.streams {
+		if all || s.qid < 0 {
+			todo = append(todo, s)
+		}
+	}
+	for _, s := range todo {
+		if err := s.bufferAll(true); err != nil {
+			return 0, err
+		}
+	}
+	return len(todo), nil
+}
+
 // Run sends RUN and PULL(fetchSize) in one write and returns once RUN's reply arrived.
 // Outside a transaction it runs an auto-commit transaction configured by tx (nil =
 // defaults); inside one (after Begin) tx must be nil. fetchSize 0 means
@@ -74,16 +93,13 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 		}
 		// Other results of the transaction stay open: the server accepts RUN in
 		// TX_STREAMING, and records of a PULL still in flight are buffered in their
-		// stream while this RUN's reply is awaited. No extra round trip. Without
-		// query ids a PULL can only address the latest result, so the earlier ones
-		// are read into memory first.
-		if !c.version.Has(FeatureQueryID) {
-			if err := c.bufferStreams(true); err != nil {
-				return nil, err
-			}
-			if c.failed() {
-				return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
-			}
+		// stream while this RUN's reply is awaited. No extra round trip. A result
+		// without a query id could no longer be addressed, so it is read into
+		// memory first.
+		if n, err := c.bufferWithoutQID(); err != nil {
+			return nil, err
+		} else if n > 0 && c.failed() {
+			return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
 		}
 	} else {
 		var err error

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -114,11 +113,12 @@ func TestFailureEndsOtherStreamsOfTx(t *testing.T) {
 	p.wait()
 }
 
-// Without query ids (before Bolt 4.0) a PULL can only address the latest result, so
-// a new RUN in a transaction first reads the earlier results to the end.
-func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
-	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
-		p.openTxResult("a", -1, int64(1))
+// runTwiceBuffersFirst plays a transaction whose first result (RUN's SUCCESS with
+// qid, none if negative) is read to the end before the second RUN goes out, and
+// runs that transaction on c.
+func runTwiceBuffersFirst(t *testing.T, v Version, qid int64, tweak func(c *Conn)) {
+	c, _, p := dialPeer(t, v, func(p *peer) {
+		p.openTxResult("a", qid, int64(1))
 		p.expect(sigPull) // the rest of A, before B's RUN
 		p.record(int64(2))
 		p.success(nil)
@@ -128,11 +128,9 @@ func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
 		p.record("x")
 		p.success(nil)
 	})
-	// The version table decides; no scripted server speaks a version without
-	// query ids yet, so the negotiated version is replaced after the handshake.
-	old := Version{3, 0}
-	require.False(t, old.Has(FeatureQueryID))
-	c.version = old
+	if tweak != nil {
+		tweak(c)
+	}
 	ctx := context.Background()
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
 	s1, err := c.Run(ctx, "A", nil, nil, 1)
@@ -141,6 +139,22 @@ func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, [][]any{{int64(1)}, {int64(2)}}, collect(t, s1))
 	require.Equal(t, [][]any{{"x"}}, collect(t, s2))
-	require.False(t, errors.Is(s1.Err(), ErrStreamClosed))
 	p.wait()
+}
+
+// A RUN reply without a qid leaves its result addressable only while it is the
+// latest: a new RUN in the transaction first reads it to the end.
+func TestRunBuffersResultWithoutQid(t *testing.T) {
+	runTwiceBuffersFirst(t, Version{5, 8}, -1, nil)
+}
+
+// Without query ids (before Bolt 4.0) a PULL can only address the latest result, so
+// a new RUN in a transaction first reads the earlier results to the end, whatever
+// RUN's reply says.
+func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
+	old := Version{3, 0}
+	require.False(t, old.Has(FeatureQueryID))
+	// The version table decides; no scripted server speaks a version without
+	// query ids yet, so the negotiated version is replaced after the handshake.
+	runTwiceBuffersFirst(t, Version{4, 4}, 0, func(c *Conn) { c.version = old })
 }
