@@ -62,8 +62,12 @@ func classicSlots(versions []Version) ([]slot, error) {
 	return out, nil
 }
 
-// defaultClassic is the classic part of the default proposal: 5.8–5.6, 5.4–5.0, 4.4.
-var defaultClassic = []slot{{0, 2, 8, 5}, {0, 4, 4, 5}, {0, 0, 4, 4}}
+// defaultClassic is the classic part of the default proposal: 5.8–5.0 (a server choosing
+// 5.5, which none does, is refused as not offered), 4.4–4.2 (servers from 4.3 read the
+// range) and 4.1 on its own for older servers, which ignore ranges (a 4.2 server without
+// ranges falls back to 4.1). Four slots hold no more: 4.0 and 3.0 are spoken only when
+// forced with DialConfig.Versions or offered in a manifest.
+var defaultClassic = []slot{{0, 8, 8, 5}, {0, 2, 4, 4}, {0, 0, 1, 4}}
 
 // proposal builds the 20 handshake bytes and the version set acceptable from a manifest.
 func proposal(style HandshakeStyle, forced []Version) (hello [20]byte, accept []Version, err error) {

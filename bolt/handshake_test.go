@@ -26,8 +26,10 @@ func TestProposalBytes(t *testing.T) {
 		forced []Version
 		want   string
 	}{
-		{HandshakeAuto, nil, "6060b017 000001ff 00020805 00040405 00000404"},
-		{HandshakeClassic, nil, "6060b017 00010106 00020805 00040405 00000404"},
+		{HandshakeAuto, nil, "6060b017 000001ff 00080805 00020404 00000104"},
+		{HandshakeClassic, nil, "6060b017 00010106 00080805 00020404 00000104"},
+		{HandshakeClassic, []Version{{3, 0}}, "6060b017 00000003 00000000 00000000 00000000"},
+		{HandshakeClassic, []Version{{4, 3}, {4, 2}, {4, 1}, {4, 0}}, "6060b017 00030304 00000000 00000000 00000000"},
 		{HandshakeManifest, nil, "6060b017 000001ff 00000000 00000000 00000000"},
 		{HandshakeClassic, []Version{{4, 4}}, "6060b017 00000404 00000000 00000000 00000000"},
 		{HandshakeAuto, []Version{{5, 7}}, "6060b017 000001ff 00000705 00000000 00000000"},
@@ -55,7 +57,7 @@ func TestManifestHandshakeFromCapture(t *testing.T) {
 	res, sent, out, err := handshakeAgainst(t, server, HandshakeAuto, nil)
 	require.NoError(t, err)
 	require.Equal(t, handshakeResult{version: Version{6, 1}, manifest: true}, res)
-	require.Equal(t, unhex(t, "6060b017 000001ff 00020805 00040405 00000404"), sent)
+	require.Equal(t, unhex(t, "6060b017 000001ff 00080805 00020404 00000104"), sent)
 	require.Equal(t, unhex(t, "0000010600"), out, "choice 6.1 + capabilities 0, queued with HELLO")
 
 	res, _, out, err = handshakeAgainst(t, server, HandshakeManifest, []Version{{5, 8}, {4, 4}})
@@ -84,7 +86,7 @@ func TestHandshakeFailures(t *testing.T) {
 		"not offered":    {0, 0, 5, 5},
 		"garbage":        {1, 2, 3, 4},
 		"truncated":      {0, 0},
-		"manifest none":  unhex(t, "000001ff 01 00000003 00"),
+		"manifest none":  unhex(t, "000001ff 01 00000002 00"),
 		"manifest short": unhex(t, "000001ff 05 00040404"),
 		"manifest huge":  unhex(t, "000001ff ffffffff0f"),
 	} {
@@ -116,7 +118,10 @@ func TestAutoFallsBackToClassic(t *testing.T) {
 	for _, tc := range []struct {
 		answer []byte
 		want   Version
-	}{{[]byte{0, 0, 8, 5}, Version{5, 8}}, {[]byte{0, 0, 2, 5}, Version{5, 2}}, {[]byte{0, 0, 4, 4}, Version{4, 4}}} {
+	}{
+		{[]byte{0, 0, 8, 5}, Version{5, 8}}, {[]byte{0, 0, 2, 5}, Version{5, 2}}, {[]byte{0, 0, 4, 4}, Version{4, 4}},
+		{[]byte{0, 0, 3, 4}, Version{4, 3}}, {[]byte{0, 0, 2, 4}, Version{4, 2}}, {[]byte{0, 0, 1, 4}, Version{4, 1}},
+	} {
 		res, _, out, err := handshakeAgainst(t, tc.answer, HandshakeAuto, nil)
 		require.NoError(t, err)
 		require.Equal(t, handshakeResult{version: tc.want}, res)

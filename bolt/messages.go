@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -163,6 +164,15 @@ func (c *Conn) notifKVs(n NotificationConfig) ([]kv, error) {
 	return out, nil
 }
 
+// need returns an error wrapping ErrUnsupported, naming what (the option asked for)
+// and the negotiated version, when the connection's version lacks f.
+func (c *Conn) need(f Feature, what string) error {
+	if c.version.Has(f) {
+		return nil
+	}
+	return fmt.Errorf("bolt: %s needs Bolt %s+, but this connection negotiated Bolt %s: %w", what, featureTable[f].from, c.version, ErrUnsupported)
+}
+
 // defaultBoltAgent identifies this driver in HELLO bolt_agent.
 func defaultBoltAgent() map[string]string {
 	return map[string]string{
@@ -186,7 +196,7 @@ func (c *Conn) helloKVs(cfg DialConfig) ([]kv, error) {
 		}
 		extra = append(extra, kv{"bolt_agent", ba})
 	}
-	if cfg.RoutingContext != nil {
+	if cfg.RoutingContext != nil && c.version.Has(FeatureHelloRouting) {
 		extra = append(extra, kv{"routing", cfg.RoutingContext})
 	}
 	if c.version.Has(FeatureUTCPatch) {
@@ -278,11 +288,14 @@ func (c *Conn) txKVs(tx *TxConfig) ([]kv, error) {
 		out = append(out, kv{"mode", "r"})
 	}
 	if tx.Database != "" {
+		if err := c.need(FeatureDatabase, "database "+strconv.Quote(tx.Database)); err != nil {
+			return nil, err
+		}
 		out = append(out, kv{"db", tx.Database})
 	}
 	if tx.ImpersonatedUser != "" {
-		if !c.version.Has(FeatureImpersonation) {
-			return nil, fmt.Errorf("bolt: impersonation needs Bolt 4.4+: %w", ErrUnsupported)
+		if err := c.need(FeatureImpersonation, "impersonated user "+strconv.Quote(tx.ImpersonatedUser)); err != nil {
+			return nil, err
 		}
 		out = append(out, kv{"imp_user", tx.ImpersonatedUser})
 	}
@@ -321,10 +334,17 @@ func (c *Conn) queueRun(s *Stream, query string, params map[string]any, extra []
 }
 
 // queuePullDiscard queues PULL or DISCARD {n, qid}; qid -1 (the last statement) is left out.
+// Before Bolt 4.0 the same signatures are PULL_ALL and DISCARD_ALL, without fields.
 func (c *Conn) queuePullDiscard(kind msgKind, s *Stream, n, qid int64) (*request, error) {
 	sig := byte(sigPull)
 	if kind == msgDiscard {
 		sig = sigDiscard
+	}
+	if !c.version.Has(FeatureQueryID) {
+		return c.queueMsg(kind, s, func() error {
+			c.enc.StructHeader(sig, 0)
+			return nil
+		})
 	}
 	return c.queueMsg(kind, s, func() error {
 		c.enc.StructHeader(sig, 1)
@@ -343,13 +363,21 @@ func (c *Conn) queuePullDiscard(kind msgKind, s *Stream, n, qid int64) (*request
 	})
 }
 
+// queueRoute queues ROUTE {routing} [bookmarks] extra, where extra is {db, imp_user}
+// on 4.4+ and the database name (or null for the default database) on 4.3.
 func (c *Conn) queueRoute(routing map[string]string, bookmarks []string, db, impUser string) (*request, error) {
-	var extra []kv
-	if db != "" {
-		extra = append(extra, kv{"db", db})
-	}
-	if impUser != "" {
-		extra = append(extra, kv{"imp_user", impUser})
+	var extra any
+	if c.version.Has(FeatureRouteExtra) {
+		var kvs []kv
+		if db != "" {
+			kvs = append(kvs, kv{"db", db})
+		}
+		if impUser != "" {
+			kvs = append(kvs, kv{"imp_user", impUser})
+		}
+		extra = kvs
+	} else if db != "" {
+		extra = db
 	}
 	if routing == nil {
 		routing = map[string]string{}
@@ -365,7 +393,10 @@ func (c *Conn) queueRoute(routing map[string]string, bookmarks []string, db, imp
 		if err := c.writeValue(bookmarks); err != nil {
 			return err
 		}
-		return c.writeKVs(extra)
+		if kvs, ok := extra.([]kv); ok {
+			return c.writeKVs(kvs)
+		}
+		return c.writeValue(extra)
 	})
 }
 

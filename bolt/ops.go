@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -247,11 +248,20 @@ func (c *Conn) Reset(ctx context.Context) error {
 	return c.wait(req)
 }
 
-// Route asks for the routing table of a database (ROUTE). It is not allowed inside a
+// Route asks for the routing table of a database: with ROUTE on Bolt 4.3+, with a
+// routing procedure before (see routeByProcedure). It is not allowed inside a
 // transaction.
 func (c *Conn) Route(ctx context.Context, rr RouteRequest) (RoutingTable, error) {
 	if c.inTx {
 		return RoutingTable{}, fmt.Errorf("bolt: Route inside a transaction: %w", ErrBusy)
+	}
+	if rr.ImpersonatedUser != "" {
+		if err := c.need(FeatureImpersonation, "impersonated user "+strconv.Quote(rr.ImpersonatedUser)); err != nil {
+			return RoutingTable{}, err
+		}
+	}
+	if !c.version.Has(FeatureRoute) {
+		return c.routeByProcedure(ctx, rr)
 	}
 	if err := c.enter(ctx); err != nil {
 		return RoutingTable{}, err
@@ -264,9 +274,6 @@ func (c *Conn) Route(ctx context.Context, rr RouteRequest) (RoutingTable, error)
 	if routing == nil {
 		routing = c.routing
 	}
-	if rr.ImpersonatedUser != "" && !c.version.Has(FeatureImpersonation) {
-		return RoutingTable{}, fmt.Errorf("bolt: impersonation needs Bolt 4.4+: %w", ErrUnsupported)
-	}
 	req, err := c.queueRoute(routing, rr.Bookmarks, rr.Database, rr.ImpersonatedUser)
 	if err != nil {
 		return RoutingTable{}, err
@@ -278,19 +285,28 @@ func (c *Conn) Route(ctx context.Context, rr RouteRequest) (RoutingTable, error)
 	if err != nil {
 		return RoutingTable{}, c.fail("read", err)
 	}
+	if rt.Database == "" {
+		rt.Database = rr.Database // 4.3 does not name the database
+	}
 	return rt, nil
 }
 
 // parseRoutingTable reads ROUTE's SUCCESS {rt: {ttl, db, servers: [{addresses, role}]}}.
 func parseRoutingTable(meta map[string]any) (RoutingTable, error) {
-	var out RoutingTable
 	rt, ok := meta["rt"].(map[string]any)
 	if !ok {
-		return out, protocolErrorf("ROUTE SUCCESS without rt dictionary")
+		return RoutingTable{}, protocolErrorf("ROUTE SUCCESS without rt dictionary")
 	}
+	return parseRT(rt, "ROUTE rt")
+}
+
+// parseRT reads a routing table {ttl, db, servers: [{addresses, role}]}; src names
+// where it came from in errors.
+func parseRT(rt map[string]any, src string) (RoutingTable, error) {
+	var out RoutingTable
 	ttl, ok := rt["ttl"].(int64)
 	if !ok {
-		return out, protocolErrorf("ROUTE SUCCESS without integer rt.ttl")
+		return out, protocolErrorf("%s without integer ttl", src)
 	}
 	out.TTL = time.Duration(ttl) * time.Second
 	out.Database, _ = rt["db"].(string)
@@ -298,7 +314,7 @@ func parseRoutingTable(meta map[string]any) (RoutingTable, error) {
 	for _, x := range servers {
 		e, ok := x.(map[string]any)
 		if !ok {
-			return out, protocolErrorf("ROUTE rt.servers entry is %T, not a dictionary", x)
+			return out, protocolErrorf("%s: servers entry is %T, not a dictionary", src, x)
 		}
 		addrs, _ := e["addresses"].([]any)
 		list := make([]string, 0, len(addrs))

@@ -39,12 +39,15 @@ func ParseVersion(s string) (Version, error) {
 }
 
 // SupportedVersions lists every Bolt version this package speaks, newest first.
-// Bolt 5.5 is deliberately absent: no server ever negotiated it.
+// Bolt 5.5 is deliberately absent: no server ever negotiated it. Bolt 4.0 and 3.0
+// are spoken when forced (DialConfig.Versions) or offered by a manifest; the default
+// classic proposal has no slot left for them (see defaultClassic).
 var SupportedVersions = []Version{
 	{6, 1}, {6, 0},
 	{5, 8}, {5, 7}, {5, 6},
 	{5, 4}, {5, 3}, {5, 2}, {5, 1}, {5, 0},
-	{4, 4},
+	{4, 4}, {4, 3}, {4, 2}, {4, 1}, {4, 0},
+	{3, 0},
 }
 
 // IsSupported reports whether this package speaks version v.
@@ -64,11 +67,22 @@ type Feature uint8
 
 // Protocol features and the Bolt versions that carry them.
 const (
-	// FeatureUTCPatch: HELLO may ask for patch_bolt ["utc"] (4.3–4.4).
-	FeatureUTCPatch Feature = iota
 	// FeatureQueryID: a transaction keeps several results open, each addressed by the
-	// qid of RUN's SUCCESS in PULL/DISCARD {n, qid} (4.0+).
-	FeatureQueryID
+	// qid of RUN's SUCCESS in PULL/DISCARD {n, qid} (4.0+). Before, PULL_ALL and
+	// DISCARD_ALL have no fields: results stream whole.
+	FeatureQueryID Feature = iota
+	// FeatureDatabase: db in BEGIN/RUN selects the database (4.0+).
+	FeatureDatabase
+	// FeatureHelloRouting: HELLO carries the routing context (4.1+).
+	FeatureHelloRouting
+	// FeatureRoute: the ROUTE message exists (4.3+); before, the routing table comes
+	// from a routing procedure.
+	FeatureRoute
+	// FeatureRouteExtra: ROUTE's third field is a dictionary {db, imp_user} (4.4+),
+	// not a database name or null.
+	FeatureRouteExtra
+	// FeatureUTCPatch: HELLO may ask for patch_bolt ["utc"] (4.3–4.4).
+	FeatureUTCPatch
 	// FeatureImpersonation: imp_user in BEGIN/RUN/ROUTE (4.4+).
 	FeatureImpersonation
 	// FeatureUTCDateTime: DateTime structures carry UTC instants (5.0+).
@@ -109,8 +123,12 @@ var anyLater = Version{255, 255}
 
 // featureTable says, for each feature, the versions that have it.
 var featureTable = [numFeatures]versionRange{
-	FeatureUTCPatch:                {Version{4, 3}, Version{4, 4}},
 	FeatureQueryID:                 {Version{4, 0}, anyLater},
+	FeatureDatabase:                {Version{4, 0}, anyLater},
+	FeatureHelloRouting:            {Version{4, 1}, anyLater},
+	FeatureRoute:                   {Version{4, 3}, anyLater},
+	FeatureRouteExtra:              {Version{4, 4}, anyLater},
+	FeatureUTCPatch:                {Version{4, 3}, Version{4, 4}},
 	FeatureImpersonation:           {Version{4, 4}, anyLater},
 	FeatureUTCDateTime:             {Version{5, 0}, anyLater},
 	FeatureElementIDs:              {Version{5, 0}, anyLater},

@@ -35,7 +35,12 @@ var features = []string{
 	"Feature:Auth:Custom",   // native.CustomAuth
 	"Feature:Auth:Kerberos", // native.KerberosAuth
 	"Feature:Auth:Managed",  // native.AuthTokenManager, BasicTokenManager, BearerTokenManager
-	// Bolt versions spoken by package bolt (bolt.SupportedVersions)
+	// Bolt versions spoken by package bolt (bolt.SupportedVersions) that the default
+	// handshake proposal reaches. Not 3.0: no slot is left for it (bolt/handshake.go
+	// defaultClassic); a 4.2 server without version ranges negotiates 4.1.
+	"Feature:Bolt:4.1",
+	"Feature:Bolt:4.2",
+	"Feature:Bolt:4.3",
 	"Feature:Bolt:4.4",
 	"Feature:Bolt:5.0",
 	"Feature:Bolt:5.1",

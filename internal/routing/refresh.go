@@ -101,16 +101,16 @@ func (r *Router) run(ctx context.Context, f *flight, req Request, home string) {
 		} else {
 			t.Database = name
 		}
-		if name != "" {
-			e := r.tables[name]
-			if e == nil {
-				e = &entry{}
-				r.tables[name] = e
-			}
-			e.table = t.clone()
-			if req.Database == "" && t.SSR {
-				r.home[home] = homeEntry{db: name, expires: t.Expires}
-			}
+		// name "" keeps the table of the default database of a server that does not
+		// name it (Bolt before 4.4: routing procedure or 4.3 ROUTE).
+		e := r.tables[name]
+		if e == nil {
+			e = &entry{}
+			r.tables[name] = e
+		}
+		e.table = t.clone()
+		if req.Database == "" && name != "" && t.SSR {
+			r.home[home] = homeEntry{db: name, expires: t.Expires}
 		}
 	}
 	f.table, f.err = t, err

@@ -177,12 +177,11 @@ func (r *Router) Lookup(ctx context.Context, q Query) ([]string, string, error) 
 			resolved = h.db
 		}
 	}
-	if resolved != "" {
-		if e := r.tables[resolved]; e != nil && e.fresh(now, mode) {
-			list, start := r.take(e, mode)
-			r.mu.Unlock()
-			return r.order(list, start), resolved, nil
-		}
+	// resolved "" finds the default database's table of a pre-4.4 server.
+	if e := r.tables[resolved]; e != nil && e.fresh(now, mode) {
+		list, start := r.take(e, mode)
+		r.mu.Unlock()
+		return r.order(list, start), resolved, nil
 	}
 	f := r.joinLocked(ctx, resolved, q)
 	r.mu.Unlock()
@@ -197,7 +196,7 @@ func (r *Router) Lookup(ctx context.Context, q Query) ([]string, string, error) 
 	r.mu.Lock()
 	var list []string
 	var start uint64
-	if e := r.tables[resolved]; resolved != "" && e != nil {
+	if e := r.tables[resolved]; e != nil {
 		list, start = r.take(e, mode)
 	} else {
 		list = slices.Clone(t.members(mode))

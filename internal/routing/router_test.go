@@ -410,3 +410,28 @@ func TestHomeDatabasePerSessionAuth(t *testing.T) {
 	_, ok := r.HomeDatabase("")
 	require.False(t, ok, "the driver user's home database was never resolved")
 }
+
+// A server before Bolt 4.4 does not name the default database: its table is kept
+// under "" and used until it expires, not fetched for every query.
+func TestUnnamedDefaultDatabaseTableIsCached(t *testing.T) {
+	n, c := newFakeNet(), newClock()
+	n.answer("seed:7687", table("", l("r1:1"), l("rd1:1", "rd2:1"), l("w1:1")))
+	r := newTestRouter(t, n, c, nil)
+	addr, db, err := r.Select(bg, "", "", Read, nil)
+	require.NoError(t, err)
+	require.Equal(t, "rd1:1", addr)
+	require.Equal(t, "", db)
+	addr, _, err = r.Select(bg, "", "", Read, nil)
+	require.NoError(t, err)
+	require.Equal(t, "rd2:1", addr, "round robin over the cached table")
+	_, _, err = r.Select(bg, "", "", Write, nil)
+	require.NoError(t, err)
+	require.Equal(t, 1, n.count(), "a fresh unnamed table must not be fetched again")
+	tb, ok := r.Table("")
+	require.True(t, ok)
+	require.Equal(t, l("w1:1"), tb.Writers)
+	r.ForgetWriter("", "w1:1")
+	_, _, err = r.Select(bg, "", "", Write, nil)
+	require.NoError(t, err)
+	require.Equal(t, 2, n.count(), "no writer left: fetched again")
+}
