@@ -15,7 +15,7 @@ import (
 
 // lineVersions lists the Bolt versions a server line speaks (nil = unknown line).
 func lineVersions(line string) []Version {
-	v5 := []Version{{4, 4}, {5, 0}, {5, 1}, {5, 2}, {5, 3}, {5, 4}, {5, 6}, {5, 7}, {5, 8}}
+	v5 := []Version{{4, 0}, {4, 1}, {4, 2}, {4, 3}, {4, 4}, {5, 0}, {5, 1}, {5, 2}, {5, 3}, {5, 4}, {5, 6}, {5, 7}, {5, 8}}
 	switch line {
 	case "5":
 		return v5
