@@ -1,7 +1,7 @@
 // Package bolt speaks the Neo4j Bolt wire protocol: message framing (chunking),
-// version negotiation (classic and manifest v1 handshakes for Bolt 4.4, 5.0–5.4,
-// 5.6–5.8 and 6.0–6.1), every request and response message, TLS dialling and one
-// connection's state machine. PackStream values are encoded and decoded by the
+// version negotiation (classic and manifest v1 handshakes for Bolt 3.0, 4.0–4.4,
+// 5.0–5.4, 5.6–5.8 and 6.0–6.1), every request and response message, TLS dialling
+// and one connection's state machine. PackStream values are encoded and decoded by the
 // subpackage packstream into the types of package dbtype. Package bolt knows nothing
 // of sessions, pools or database/sql; package native builds the user-facing API on
 // top of it.
@@ -38,7 +38,13 @@
 //
 // Which message, field and structure exists in which Bolt version is recorded in one
 // table (see [Feature] and [Version.Has]); the rest of the package consults it and
-// fills packstream.Features from it.
+// fills packstream.Features from it. The default proposal reaches 6.x (manifest),
+// 5.0–5.8, 4.2–4.4 (servers reading version ranges) and 4.1; 4.0 and 3.0 are spoken
+// when forced with [DialConfig.Versions]. Before Bolt 4.0 results are pulled whole
+// (PULL_ALL) and there is one database; before 4.3 [Conn.Route] calls the server's
+// routing procedure instead of sending ROUTE. Options a version cannot carry (a
+// database on 3.0, an impersonated user before 4.4, notification filters before
+// 5.2) fail before anything is sent with an error naming the option and the version.
 //
 // # Contexts and errors
 //
