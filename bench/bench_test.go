@@ -210,3 +210,20 @@ func benchOps(b *testing.B, f OpFunc, e *Env, g int) {
 		b.Fatalf("wrong answer: %+v for %d ops", o, n)
 	}
 }
+
+// BenchmarkWideSQLNull times database/sql's own Rows.Next + Scan over the
+// null driver (no driver work): the part of the database/sql figure no
+// driver can remove.
+func BenchmarkWideSQLNull(b *testing.B) {
+	_, ws := env(b)
+	w := ws["wide"]
+	_, want := Expected(w)
+	db, err := OpenNullSQL(w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	benchStream(b, context.Background(), func(ctx context.Context, _ *Env, w *Workload) (Outcome, error) {
+		return WideSQLNull(ctx, db, w)
+	}, nil, w, want)
+}

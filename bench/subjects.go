@@ -171,7 +171,12 @@ func WideNativeScan(ctx context.Context, e *Env, w *Workload) (Outcome, error) {
 // WideSQL streams the wide workload with database/sql, Rows.Scan into the same
 // typed fields.
 func WideSQL(ctx context.Context, e *Env, w *Workload) (Outcome, error) {
-	rows, err := e.SQL.QueryContext(ctx, w.Query)
+	return scanWide(ctx, e.SQL, w.Query)
+}
+
+// scanWide runs q on db and scans every row into a WideRow.
+func scanWide(ctx context.Context, db *sql.DB, q string) (Outcome, error) {
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return Outcome{}, err
 	}

@@ -6,6 +6,8 @@ import (
 	"github.com/boltwire/neo4j/bench"
 )
 
+const nullName = "database/sql over a null driver (Scan cost only)"
+
 // wideSection times database/sql and sqlx against native on wide rows.
 func (r *report) wideSection(ps pass) {
 	if !r.section("wide") {
@@ -20,6 +22,12 @@ func (r *report) wideSection(ps pass) {
 		r.p("WRONG ANSWER: %s\n", shorten(err.Error()))
 	} else {
 		log.Printf("[%s] wide: timing", where)
+		nullDB, err := bench.OpenNullSQL(w)
+		if err != nil {
+			r.p("null driver: %s\n", shorten(err.Error()))
+			return
+		}
+		defer nullDB.Close()
 		st := bench.Interleave([]bench.Subject{
 			{Name: "official (Record.Values)", Run: stream(ctx, e, w, bench.StreamOfficial), Want: want},
 			{Name: "native (Record.Values)", Run: stream(ctx, e, w, bench.StreamBoltwire), Want: want},
@@ -27,12 +35,22 @@ func (r *report) wideSection(ps pass) {
 			{Name: "database/sql (Rows.Scan)", Run: stream(ctx, e, w, bench.WideSQL), Want: want},
 			{Name: "sqlx (StructScan)", Run: stream(ctx, e, w, bench.WideSQLX), Want: want},
 			{Name: "floor", Run: stream(ctx, e, w, bench.StreamFloor), Want: want},
+			{Name: nullName, Run: func() (bench.Outcome, error) { return bench.WideSQLNull(ctx, nullDB, w) }, Want: want},
 		}, reps)
 		base := st["native (Result.Scan)"]
 		r.p("| subject | rows/s | ÷ native Scan (paired) | allocs/row | B/row |\n|---|---|---|---|---|\n")
-		for _, n := range []string{"official (Record.Values)", "native (Record.Values)", "native (Result.Scan)", "database/sql (Rows.Scan)", "sqlx (StructScan)", "floor"} {
+		for _, n := range []string{"official (Record.Values)", "native (Record.Values)", "native (Result.Scan)", "database/sql (Rows.Scan)", "sqlx (StructScan)", "floor", nullName} {
 			s := st[n]
 			r.p("| %s | %s | %s (%s) | %s | %s |\n", n, rate(s), fx(ratio(s, base)), fx(bench.PairedRatio(s, base)), f1(s.AllocsPer()), f1(s.BytesPer()))
+		}
+		// database/sql's own cost per row (the null driver) is paid on top of
+		// whatever the driver costs; with a driver as fast as native Scan the
+		// best database/sql can reach is null ÷ (native + null) of native.
+		nativeRate, nullRate := base.Median(), st[nullName].Median()
+		if st[nullName].Err == nil && nativeRate > 0 && nullRate > 0 {
+			r.p("\ndatabase/sql's own Rows.Next + Scan over a driver that does no work (%s rows/s) costs %.0f ns a row against %.0f ns for native Result.Scan: "+
+				"a driver adding nothing to native would reach at most **%s** of native Scan through database/sql.\n",
+				rate(st[nullName]), 1e9/nullRate, 1e9/nativeRate, fx(nullRate/(nativeRate+nullRate)))
 		}
 		if canned {
 			q := ratio(st["database/sql (Rows.Scan)"], base)
