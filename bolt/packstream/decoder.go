@@ -20,35 +20,43 @@ type Decoder struct {
 	Features Features // version-dependent structures
 	buf      []byte
 	off      int
-	strs     map[string]string // interned map keys, labels and types (see intern)
-	graph    graphScratch      // blocks and scratch of graph decoding (graph.go)
+	strs     *[internSlots]string // interned map keys, labels and types (see intern)
+	graph    graphScratch         // blocks and scratch of graph decoding (graph.go)
 }
 
-// Interning bounds: strings up to internMaxLen bytes, at most internMaxEntries of them
-// (the cache is emptied when full, so it follows the keys currently in use).
+// Interning bounds: strings up to internMaxLen bytes, in a direct-mapped table of
+// internSlots entries (a string replaces whatever shared its slot, so the table
+// follows the strings currently in use).
 const (
-	internMaxLen     = 32
-	internMaxEntries = 256
+	internMaxLen = 32
+	internSlots  = 256
 )
 
 // intern returns string(b), sharing one string per distinct short value across the
 // records this Decoder reads (map keys, labels and relationship types repeat from
 // row to row). Strings are immutable, so sharing them is safe.
+//
+// The table is indexed by a hash of the length and three bytes and checked by
+// comparing the bytes: a few nanoseconds, where a Go map lookup (hashing every
+// byte) cost as much as the allocation it saved. Two strings that share a slot
+// and alternate are simply not shared.
 func (d *Decoder) intern(b []byte) string {
-	if len(b) > internMaxLen {
+	n := len(b)
+	if n == 0 {
+		return ""
+	}
+	if n > internMaxLen {
 		return string(b)
 	}
-	if s, ok := d.strs[string(b)]; ok { // the lookup does not allocate
-		return s
-	}
 	if d.strs == nil {
-		d.strs = make(map[string]string, 64)
-	} else if len(d.strs) >= internMaxEntries {
-		clear(d.strs)
+		d.strs = new([internSlots]string)
 	}
-	s := string(b)
-	d.strs[s] = s
-	return s
+	slot := &d.strs[(uint(n)*0x9E+uint(b[0])*31+uint(b[n/2])*17+uint(b[n-1]))%internSlots]
+	if *slot == string(b) { // the comparison does not allocate
+		return *slot
+	}
+	*slot = string(b)
+	return *slot
 }
 
 // internString reads a String and interns it.
