@@ -20,7 +20,8 @@ type Rows struct {
 	session native.Session // auto-commit results: the session, for bookmark sinks
 	keys    []string
 	mode    ValueMode
-	cur     *native.Record
+	cur     *native.Record // the last record returned by Next
+	next    *native.Record // NextRecord's target (a field, so it does not escape per row)
 	first   *native.Record // the record column types are derived from
 	typed   bool
 	closed  bool
@@ -53,18 +54,25 @@ func (r *Rows) Next(dest []driver.Value) error {
 	if r.closed {
 		return io.EOF
 	}
-	var rec *native.Record
-	if !r.res.NextRecord(r.ctx, &rec) {
+	// NextRecord writes into r.next: a local *Record whose address goes to an
+	// interface method would escape, one allocation per row.
+	if !r.res.NextRecord(r.ctx, &r.next) {
 		if err := r.res.Err(); err != nil {
 			return readOnlyHint(err, r.readOnly)
 		}
 		r.finish()
 		return io.EOF
 	}
+	rec := r.next
 	r.cur = rec
 	for i := range dest {
 		if i >= len(rec.Values) {
 			dest[i] = nil
+			continue
+		}
+		switch v := rec.Values[i]; v.(type) {
+		case int64, float64, string, bool, nil: // the common values, as they are
+			dest[i] = v
 			continue
 		}
 		v, err := toDriverValue(rec.Values[i], r.mode)
