@@ -154,7 +154,7 @@ func TestRunBuffersResultWithoutQid(t *testing.T) {
 func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
 	old := Version{3, 0}
 	require.False(t, old.Has(FeatureQueryID))
-	// The version table decides; no scripted server speaks a version without
-	// query ids yet, so the negotiated version is replaced after the handshake.
+	// The version table alone decides: the peer keeps 4.4's batches (has_more)
+	// and the negotiated version is replaced after the handshake.
 	runTwiceBuffersFirst(t, Version{4, 4}, 0, func(c *Conn) { c.version = old })
 }
