@@ -76,6 +76,7 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 			return nil, c.fail("read", protocolErrorf("RECORD in reply to %s", head.kind))
 		}
 		s := head.stream
+		s.records++
 		if s.discarding {
 			c.traceIn(msg)
 			return nil, nil

@@ -23,6 +23,9 @@ type Stream struct {
 	discarding bool     // records of the pending PULL are dropped
 	err        error
 
+	pulled  bool  // a PULL was sent for this stream
+	records int64 // RECORD messages received, including dropped ones
+
 	runMeta map[string]any
 	summary Summary
 
@@ -43,6 +46,14 @@ func (s *Stream) FetchAll() { s.fetchSize = -1 }
 
 // Err returns the error that ended the stream, if any.
 func (s *Stream) Err() error { return s.err }
+
+// Pulled reports whether a PULL was sent for this stream (false when the records
+// were only ever discarded).
+func (s *Stream) Pulled() bool { return s.pulled }
+
+// RecordsReceived returns how many records the server sent for this stream so far,
+// counting those dropped by Consume.
+func (s *Stream) RecordsReceived() int64 { return s.records }
 
 // finish builds the summary from RUN's and the final SUCCESS metadata. The final
 // metadata map was decoded for this stream alone, so RUN's keys are merged into it in
@@ -88,6 +99,7 @@ func (s *Stream) Next(ctx context.Context) ([]any, error) {
 			}
 			c.dec.Reset(msg)
 			c.dec.StructHeader() // checked by bufferedRecord: RECORD with 1 field
+			s.records++
 			rec, err := c.decodeRecord(s)
 			if err != nil {
 				return nil, c.fail("read", err)
@@ -158,6 +170,7 @@ func (s *Stream) pull(n int64) error {
 		return err
 	}
 	s.pending = req
+	s.pulled = true
 	return nil
 }
 

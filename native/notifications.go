@@ -1,5 +1,10 @@
 package native
 
+import (
+	"slices"
+	"strings"
+)
+
 // notification implements Notification.
 type notification struct {
 	code, title, description, severity, category string
@@ -32,20 +37,37 @@ func newNotification(m map[string]any) *notification {
 	}
 }
 
-// asGqlStatus derives a GQL status object from a legacy notification.
-func (n *notification) asGqlStatus() GqlStatusObject {
-	status := "03N42" // informational
+// asGqlStatus derives a GQL status object from a legacy notification: 01N42
+// for a warning, 03N42 otherwise, with a generic description when the
+// notification has none and only the diagnostic entries the server gave.
+func (n *notification) asGqlStatus() *gqlStatus {
+	status, desc := "03N42", "info: unknown notification"
 	if n.severity == "WARNING" {
-		status = "01N42"
+		status, desc = "01N42", "warn: unknown warning"
 	}
-	desc := n.description
+	if n.description != "" {
+		desc = n.description
+	}
+	diag := defaultDiagnostic()
+	if n.severity != "" {
+		diag["_severity"] = n.severity
+	}
+	if n.category != "" {
+		diag["_classification"] = n.category
+	}
+	if p := n.position; p != nil {
+		diag["_position"] = map[string]any{"offset": int64(p.Offset), "line": int64(p.Line), "column": int64(p.Column)}
+	}
 	return &gqlStatus{
 		status: status, description: desc, position: n.position, classification: n.category,
-		severity: n.severity, isNotification: true,
-		diagnostic: map[string]any{"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/",
-			"_severity": n.severity, "_classification": n.category},
+		severity: n.severity, isNotification: true, diagnostic: diag,
 		neo4jCode: n.code, title: n.title, notifDescription: n.description,
 	}
+}
+
+// defaultDiagnostic returns a new diagnostic record holding the GQL defaults.
+func defaultDiagnostic() map[string]any {
+	return map[string]any{"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/"}
 }
 
 // gqlStatus implements GqlStatusObject.
@@ -74,7 +96,7 @@ func newGqlStatus(m map[string]any) *gqlStatus {
 		neo4jCode: metaStr(m, "neo4j_code"), title: metaStr(m, "title"), notifDescription: metaStr(m, "description"),
 	}
 	diag, _ := m["diagnostic_record"].(map[string]any)
-	g.diagnostic = map[string]any{"OPERATION": "", "OPERATION_CODE": "0", "CURRENT_SCHEMA": "/"}
+	g.diagnostic = defaultDiagnostic()
 	for k, v := range diag {
 		g.diagnostic[k] = v
 	}
@@ -92,4 +114,60 @@ func (g *gqlStatus) asNotification() Notification {
 	}
 	return &notification{code: g.neo4jCode, title: g.title, description: g.notifDescription,
 		severity: g.severity, category: g.classification, position: g.position}
+}
+
+// streamFacts is what the driver saw of a result's stream besides the metadata.
+type streamFacts struct {
+	pulled  bool  // a PULL was sent (the records were not only discarded)
+	records int64 // records the server sent
+}
+
+// outcomeStatus is the GQL status of a query's outcome that servers before
+// Bolt 5.6 do not send: omitted result (no columns), no data (no records),
+// success, or "no data - unknown subcondition" when the records were
+// discarded unseen.
+func outcomeStatus(meta map[string]any, facts streamFacts) *gqlStatus {
+	g := &gqlStatus{diagnostic: defaultDiagnostic()}
+	fields, hasFields := meta["fields"].([]any)
+	switch {
+	case hasFields && len(fields) == 0:
+		g.status, g.description = "00001", "note: successful completion - omitted result"
+	case !facts.pulled:
+		g.status, g.description = "02N42", "note: no data - unknown subcondition"
+	case facts.records == 0:
+		g.status, g.description = "02000", "note: no data"
+	default:
+		g.status, g.description = "00000", "note: successful completion"
+	}
+	return g
+}
+
+// statusRank orders GQL statuses as the GQL standard does: no data first,
+// then warnings, then success, then informational statuses.
+func statusRank(status string) int {
+	switch {
+	case strings.HasPrefix(status, "02"):
+		return 0
+	case strings.HasPrefix(status, "01"):
+		return 1
+	case strings.HasPrefix(status, "00"):
+		return 2
+	}
+	return 3
+}
+
+// deriveStatuses builds the GQL status objects of a pre-5.6 result: the
+// outcome status and one per notification, in GQL order (stable otherwise).
+func deriveStatuses(outcome *gqlStatus, notes []*notification) []GqlStatusObject {
+	all := make([]*gqlStatus, 0, len(notes)+1)
+	all = append(all, outcome)
+	for _, n := range notes {
+		all = append(all, n.asGqlStatus())
+	}
+	slices.SortStableFunc(all, func(a, b *gqlStatus) int { return statusRank(a.status) - statusRank(b.status) })
+	out := make([]GqlStatusObject, len(all))
+	for i, g := range all {
+		out[i] = g
+	}
+	return out
 }

@@ -41,27 +41,32 @@ type profiledPlan struct {
 	plan
 	dbHits, records, pageCacheHits, pageCacheMisses, time int64
 	pageCacheHitRatio                                     float64
+	reported                                              map[ProfileStat]bool
 	pchildren                                             []ProfiledPlan
 }
 
-func (p *profiledPlan) DbHits() int64              { return p.dbHits }
-func (p *profiledPlan) Records() int64             { return p.records }
-func (p *profiledPlan) PageCacheHits() int64       { return p.pageCacheHits }
-func (p *profiledPlan) PageCacheMisses() int64     { return p.pageCacheMisses }
-func (p *profiledPlan) PageCacheHitRatio() float64 { return p.pageCacheHitRatio }
-func (p *profiledPlan) Time() int64                { return p.time }
-func (p *profiledPlan) Children() []ProfiledPlan   { return p.pchildren }
+func (p *profiledPlan) DbHits() int64                 { return p.dbHits }
+func (p *profiledPlan) Records() int64                { return p.records }
+func (p *profiledPlan) PageCacheHits() int64          { return p.pageCacheHits }
+func (p *profiledPlan) PageCacheMisses() int64        { return p.pageCacheMisses }
+func (p *profiledPlan) PageCacheHitRatio() float64    { return p.pageCacheHitRatio }
+func (p *profiledPlan) Time() int64                   { return p.time }
+func (p *profiledPlan) Children() []ProfiledPlan      { return p.pchildren }
+func (p *profiledPlan) HasStat(stat ProfileStat) bool { return p.reported[stat] }
 
 func newProfiledPlan(m map[string]any) *profiledPlan {
-	p := &profiledPlan{plan: plan{operator: metaStr(m, "operatorType"), identifiers: strList(m["identifiers"])}}
+	p := &profiledPlan{plan: plan{operator: metaStr(m, "operatorType"), identifiers: strList(m["identifiers"])},
+		reported: make(map[ProfileStat]bool, 6)}
 	p.arguments, _ = m["args"].(map[string]any)
-	p.dbHits, _ = metaInt(m, "dbHits")
-	p.records, _ = metaInt(m, "rows")
-	p.pageCacheHits, _ = metaInt(m, "pageCacheHits")
-	p.pageCacheMisses, _ = metaInt(m, "pageCacheMisses")
-	p.time, _ = metaInt(m, "time")
-	if r, ok := m["pageCacheHitRatio"].(float64); ok {
-		p.pageCacheHitRatio = r
+	for stat, dst := range map[ProfileStat]*int64{ProfileDbHits: &p.dbHits, ProfileRows: &p.records,
+		ProfilePageCacheHits: &p.pageCacheHits, ProfilePageCacheMisses: &p.pageCacheMisses, ProfileTime: &p.time} {
+		*dst, p.reported[stat] = metaInt(m, string(stat))
+	}
+	switch r := m[string(ProfilePageCacheHitRatio)].(type) {
+	case float64:
+		p.pageCacheHitRatio, p.reported[ProfilePageCacheHitRatio] = r, true
+	case int64:
+		p.pageCacheHitRatio, p.reported[ProfilePageCacheHitRatio] = float64(r), true
 	}
 	children, _ := m["children"].([]any)
 	for _, c := range children {

@@ -28,6 +28,7 @@ type result struct {
 	summary   *resultSummary // built lazily from meta
 	meta      map[string]any // final metadata (nil until the stream ended well)
 	server    serverInfo     // captured at the end, before the connection is released
+	facts     streamFacts    // captured at the end with server
 	slab      []Record       // Records are carved from here, one allocation per batch
 	slabNext  int            // size of the next slab: 1, 8, then recordSlabSize
 	finished  bool           // stream ended: summary or error received, or closed
@@ -83,6 +84,9 @@ func (r *result) end(ctx context.Context, meta map[string]any, err error) {
 	}
 	r.finished = true
 	bookmark := ""
+	if err == nil {
+		err = checkMeta(meta)
+	}
 	if err != nil {
 		r.err = convertErr(err, r.bc.Address())
 	} else {
@@ -91,6 +95,7 @@ func (r *result) end(ctx context.Context, meta map[string]any, err error) {
 		}
 		r.meta = meta
 		r.server = *serverInfoOf(r.bc.Conn)
+		r.facts = streamFacts{pulled: r.stream.Pulled(), records: r.stream.RecordsReceived()}
 		bookmark, _ = meta["bookmark"].(string)
 	}
 	if tr := r.s.d.config.Tracer; tr != nil {
@@ -210,7 +215,7 @@ const recordSlabSize = 64
 func (r *result) buildSummary() *resultSummary {
 	if r.summary == nil && r.meta != nil {
 		srv := r.server
-		r.summary = newSummary(r.meta, r.query, r.params, &srv)
+		r.summary = newSummary(r.meta, r.query, r.params, &srv, r.facts)
 	}
 	return r.summary
 }

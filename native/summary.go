@@ -117,6 +117,8 @@ type Plan interface {
 }
 
 // ProfiledPlan is one operator of a profiled query plan, with its measurements.
+// A measurement the server did not report reads as 0; HasStat tells such an
+// absent one from a real 0.
 type ProfiledPlan interface {
 	Operator() string
 	Arguments() map[string]any
@@ -128,7 +130,23 @@ type ProfiledPlan interface {
 	PageCacheHitRatio() float64
 	Time() int64
 	Children() []ProfiledPlan
+	// HasStat reports whether the server reported the measurement for this operator.
+	HasStat(stat ProfileStat) bool
 }
+
+// ProfileStat names a measurement of a profiled plan operator (its key in the
+// server's profile).
+type ProfileStat string
+
+// Measurements of a profiled plan operator.
+const (
+	ProfileDbHits            ProfileStat = "dbHits"            // DbHits
+	ProfileRows              ProfileStat = "rows"              // Records
+	ProfilePageCacheHits     ProfileStat = "pageCacheHits"     // PageCacheHits
+	ProfilePageCacheMisses   ProfileStat = "pageCacheMisses"   // PageCacheMisses
+	ProfilePageCacheHitRatio ProfileStat = "pageCacheHitRatio" // PageCacheHitRatio
+	ProfileTime              ProfileStat = "time"              // Time
+)
 
 // InputPosition is a position in the query text (offset from 0, line and
 // column from 1).

@@ -1,7 +1,10 @@
 package native
 
 import (
+	"fmt"
 	"time"
+
+	"github.com/boltwire/neo4j/bolt"
 )
 
 // resultSummary implements ResultSummary from the merged RUN and final
@@ -61,7 +64,25 @@ func metaStr(m map[string]any, k string) string {
 	return s
 }
 
-func newSummary(meta map[string]any, text string, params map[string]any, server *serverInfo) *resultSummary {
+// statementTypes maps the summary's "type" to a StatementType.
+var statementTypes = map[string]StatementType{
+	"r": StatementTypeReadOnly, "rw": StatementTypeReadWrite, "w": StatementTypeWriteOnly, "s": StatementTypeSchemaWrite,
+}
+
+// checkMeta rejects final metadata that violates the protocol: a query type
+// other than r, rw, w and s.
+func checkMeta(meta map[string]any) error {
+	t, ok := meta["type"]
+	if !ok {
+		return nil
+	}
+	if s, isStr := t.(string); !isStr || statementTypes[s] == StatementTypeUnknown {
+		return &bolt.ProtocolError{Msg: fmt.Sprintf("the summary's query type %#v is none of \"r\", \"rw\", \"w\", \"s\"", t)}
+	}
+	return nil
+}
+
+func newSummary(meta map[string]any, text string, params map[string]any, server *serverInfo, facts streamFacts) *resultSummary {
 	s := &resultSummary{
 		server:        server,
 		query:         &query{text: text, params: params},
@@ -76,16 +97,7 @@ func newSummary(meta map[string]any, text string, params map[string]any, server 
 	if ms, ok := metaInt(meta, "t_last"); ok {
 		s.consumedAfter = time.Duration(ms) * time.Millisecond
 	}
-	switch metaStr(meta, "type") {
-	case "r":
-		s.stmtType = StatementTypeReadOnly
-	case "rw":
-		s.stmtType = StatementTypeReadWrite
-	case "w":
-		s.stmtType = StatementTypeWriteOnly
-	case "s":
-		s.stmtType = StatementTypeSchemaWrite
-	}
+	s.stmtType = statementTypes[metaStr(meta, "type")]
 	stats, _ := meta["stats"].(map[string]any)
 	s.counters = newCounters(stats)
 	if p, ok := meta["plan"].(map[string]any); ok {
@@ -98,26 +110,44 @@ func newSummary(meta map[string]any, text string, params map[string]any, server 
 			s.plan = pp.asPlan()
 		}
 	}
-	if list, ok := meta["statuses"].([]any); ok {
+	s.notifications, s.statuses = summaryStatuses(meta, server.protocol, facts)
+	return s
+}
+
+// summaryStatuses returns the notifications and GQL status objects of a
+// result. From Bolt 5.6 the server sends the statuses and the notifications
+// are those among them (an empty list when there are none); before, the
+// notifications are the server's list (nil when it sent none) and the
+// statuses are derived from them plus the outcome status.
+func summaryStatuses(meta map[string]any, v ProtocolVersion, facts streamFacts) ([]Notification, []GqlStatusObject) {
+	var notes []Notification
+	var statuses []GqlStatusObject
+	if list, ok := meta["statuses"].([]any); ok || !v.before(5, 6) {
+		notes = []Notification{}
 		for _, x := range list {
 			if m, ok := x.(map[string]any); ok {
 				st := newGqlStatus(m)
-				s.statuses = append(s.statuses, st)
+				statuses = append(statuses, st)
 				if n := st.asNotification(); n != nil {
-					s.notifications = append(s.notifications, n)
+					notes = append(notes, n)
 				}
 			}
 		}
-	} else if list, ok := meta["notifications"].([]any); ok {
-		for _, x := range list {
-			if m, ok := x.(map[string]any); ok {
-				n := newNotification(m)
-				s.notifications = append(s.notifications, n)
-				s.statuses = append(s.statuses, n.asGqlStatus())
-			}
+		return notes, statuses
+	}
+	list, ok := meta["notifications"].([]any)
+	if ok {
+		notes = make([]Notification, 0, len(list))
+	}
+	legacy := make([]*notification, 0, len(list))
+	for _, x := range list {
+		if m, ok := x.(map[string]any); ok {
+			n := newNotification(m)
+			notes = append(notes, n)
+			legacy = append(legacy, n)
 		}
 	}
-	return s
+	return notes, deriveStatuses(outcomeStatus(meta, facts), legacy)
 }
 
 // counters implements Counters.
@@ -178,4 +208,9 @@ func (c *counters) ContainsSystemUpdates() bool {
 		return *c.containsSystemUpdates
 	}
 	return c.m["system-updates"] > 0
+}
+
+// before reports whether v is older than major.minor.
+func (v ProtocolVersion) before(major, minor int) bool {
+	return v.Major < major || (v.Major == major && v.Minor < minor)
 }

@@ -153,6 +153,7 @@ func (mockProfiledPlan) PageCacheMisses() int64                             { re
 func (mockProfiledPlan) PageCacheHitRatio() float64                         { return 0 }
 func (mockProfiledPlan) Time() int64                                        { return 0 }
 func (mockProfiledPlan) Children() []native.ProfiledPlan                    { return nil }
+func (mockProfiledPlan) HasStat(native.ProfileStat) bool                    { return false }
 func (mockNotification) Code() string                                       { return "" }
 func (mockNotification) Title() string                                      { return "" }
 func (mockNotification) Description() string                                { return "" }

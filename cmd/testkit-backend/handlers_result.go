@@ -295,18 +295,23 @@ func profileJSON(p native.ProfiledPlan) map[string]any {
 	if ids == nil {
 		ids = []string{}
 	}
-	return map[string]any{
-		"operatorType":      p.Operator(),
-		"args":              plainJSON(p.Arguments()),
-		"identifiers":       ids,
-		"children":          children,
-		"dbHits":            p.DbHits(),
-		"rows":              p.Records(),
-		"pageCacheHits":     p.PageCacheHits(),
-		"pageCacheMisses":   p.PageCacheMisses(),
-		"pageCacheHitRatio": p.PageCacheHitRatio(),
-		"time":              p.Time(),
+	out := map[string]any{
+		"operatorType": p.Operator(),
+		"args":         plainJSON(p.Arguments()),
+		"identifiers":  ids,
+		"children":     children,
 	}
+	stats := map[native.ProfileStat]any{
+		native.ProfileDbHits: p.DbHits(), native.ProfileRows: p.Records(),
+		native.ProfilePageCacheHits: p.PageCacheHits(), native.ProfilePageCacheMisses: p.PageCacheMisses(),
+		native.ProfilePageCacheHitRatio: p.PageCacheHitRatio(), native.ProfileTime: p.Time(),
+	}
+	for stat, v := range stats {
+		if p.HasStat(stat) {
+			out[string(stat)] = v
+		}
+	}
+	return out
 }
 
 // cypherTypeFieldReq asks for one field of a graph value in the next record.
