@@ -53,14 +53,26 @@ func convertErr(err error, address string) error {
 func (d *driver) wrapErr(err error, address string) error { return convertErr(err, address) }
 
 // neo4jErrorFrom converts a server failure (recursively for its GQL cause).
+// GQL fields the server left out (all of them before Bolt 5.7) get the GQL
+// defaults: status 50N42 with its description and a diagnostic record holding
+// CURRENT_SCHEMA "/", OPERATION "" and OPERATION_CODE "0" unless it has them.
 func neo4jErrorFrom(se *bolt.ServerError) *Neo4jError {
 	e := &Neo4jError{
 		Code:                 se.Code,
 		Msg:                  se.Message,
 		GqlStatus:            se.GqlStatus,
 		GqlStatusDescription: se.StatusDescription,
-		GqlDiagnosticRecord:  se.DiagnosticRecord,
+		GqlDiagnosticRecord:  defaultDiagnostic(),
 		wrapped:              se,
+	}
+	if e.GqlStatus == "" {
+		e.GqlStatus = "50N42"
+	}
+	if e.GqlStatusDescription == "" {
+		e.GqlStatusDescription = "error: general processing exception - unexpected error. " + se.Message
+	}
+	for k, v := range se.DiagnosticRecord {
+		e.GqlDiagnosticRecord[k] = v
 	}
 	if raw, ok := se.DiagnosticRecord["_classification"].(string); ok {
 		e.GqlRawClassification = raw
@@ -68,10 +80,6 @@ func neo4jErrorFrom(se *bolt.ServerError) *Neo4jError {
 	switch e.GqlRawClassification {
 	case "CLIENT_ERROR", "TRANSIENT_ERROR", "DATABASE_ERROR":
 		e.GqlClassification = e.GqlRawClassification
-	case "":
-		if se.GqlStatus != "" {
-			e.GqlClassification = "UNKNOWN"
-		}
 	default:
 		e.GqlClassification = "UNKNOWN"
 	}

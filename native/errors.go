@@ -20,11 +20,11 @@ import (
 type Neo4jError struct {
 	Code                 string         // Neo4j status code, e.g. "Neo.ClientError.Statement.SyntaxError"
 	Msg                  string         // human-readable message from the server
-	GqlStatus            string         // GQLSTATUS code (5 characters), e.g. "42001"; "" before Bolt 5.7
-	GqlStatusDescription string         // description of GqlStatus
+	GqlStatus            string         // GQLSTATUS code (5 characters), e.g. "42001"; "50N42" when the server sent none (before Bolt 5.7)
+	GqlStatusDescription string         // description of GqlStatus (the generic 50N42 one when the server sent none)
 	GqlClassification    string         // CLIENT_ERROR, TRANSIENT_ERROR, DATABASE_ERROR or UNKNOWN
-	GqlRawClassification string         // classification as sent by the server
-	GqlDiagnosticRecord  map[string]any // the diagnostic record as sent by the server
+	GqlRawClassification string         // classification as sent by the server ("" if none)
+	GqlDiagnosticRecord  map[string]any // the server's diagnostic record, missing CURRENT_SCHEMA/OPERATION/OPERATION_CODE filled with "/", "", "0"
 	GqlCause             *Neo4jError    // inner GQL error, if the server sent one
 
 	wrapped     error // the lower-level error this was built from, if any
