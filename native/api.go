@@ -81,8 +81,10 @@ type ManagedTransaction interface {
 type ExplicitTransaction interface {
 	// Run runs query in the transaction. Several results may be open at once.
 	Run(ctx context.Context, query string, params map[string]any) (Result, error)
-	// Commit commits the transaction. A second Commit or Rollback is a
-	// *UsageError. If the connection is lost after COMMIT was sent the error is
+	// Commit commits the transaction, first discarding the unread records of
+	// its open results (which go out of scope). A second Commit or Rollback is a
+	// *UsageError; after a query in the transaction failed, Commit and Run fail
+	// with ErrTransactionTerminated. If the connection is lost after COMMIT was sent the error is
 	// a *CommitOutcomeUnknownError.
 	Commit(ctx context.Context) error
 	// Rollback rolls the transaction back.
@@ -92,9 +94,11 @@ type ExplicitTransaction interface {
 	Close(ctx context.Context) error
 }
 
-// Result is a lazily streamed query result. It is valid until its transaction
-// ends (or, for auto-commit results, until the next call on the session, which
-// buffers it). Typical use:
+// Result is a lazily streamed query result. A result of an explicit or managed
+// transaction is valid until the transaction ends: then its unread records are
+// discarded and Next/Peek fail with ErrResultNotAvailable. An auto-commit result
+// stays readable until consumed (the next call on the session buffers it).
+// Typical use:
 //
 //	for result.Next(ctx) {
 //		rec := result.Record()

@@ -46,7 +46,13 @@
 //     the caller.
 //
 // Several results may be open at once inside a transaction. Results stream lazily:
-// records are fetched in batches of FetchSize (1000 by default).
+// records are fetched in batches of FetchSize (1000 by default). A result lives
+// as long as its transaction: when the transaction ends (Commit, Rollback, Close,
+// the end of a transaction function) its unread records are discarded and Next
+// and Peek fail with ErrResultNotAvailable (Consume still returns the summary
+// of a committed result), so read what you need before committing. A query
+// that fails terminates its transaction: later use fails with
+// ErrTransactionTerminated.
 //
 // # Contexts
 //

@@ -192,6 +192,28 @@ var ErrDriverClosed = errors.New("driver is closed")
 // ErrSessionClosed is wrapped by errors of operations on a closed Session.
 var ErrSessionClosed = errors.New("session is closed")
 
+// ErrTransactionTerminated is wrapped by the error of every later use of a
+// transaction (Run, Commit) and of its unfinished results once a query in it
+// failed: the server has ended the transaction. Roll it back or close it
+// (both are no-ops then) and begin a new one. The error message names the
+// failure that terminated the transaction.
+var ErrTransactionTerminated = errors.New("the transaction was terminated by an earlier error")
+
+// ErrResultNotAvailable is wrapped by the error of Result.Next and Peek (and
+// their variants) once the result is out of scope: after Consume, or once its
+// transaction has ended (commit, rollback, close, end of a transaction
+// function). Records not read by then are discarded, not kept.
+var ErrResultNotAvailable = errors.New("result cursor is not available anymore")
+
+// terminatedError is ErrTransactionTerminated with the failure behind it.
+type terminatedError struct{ cause error }
+
+func (e *terminatedError) Error() string {
+	return ErrTransactionTerminated.Error() + " (" + e.cause.Error() + "); roll it back or close it and begin a new one"
+}
+
+func (e *terminatedError) Unwrap() error { return ErrTransactionTerminated }
+
 // TransactionExecutionLimit is returned by ExecuteRead/ExecuteWrite when the
 // retry budget (Config.MaxTransactionRetryTime) is exhausted or the context ends
 // while retrying. Errors holds every attempt's error, oldest first.

@@ -35,7 +35,8 @@ type result struct {
 	fetchAll  bool           // Collect: later PULLs ask for all remaining records
 	consumed  bool           // Consume called: remaining records were discarded
 	closedErr error          // set when the transaction ended under an unfinished result
-	scopeErr  error          // Next/Peek after Consume: the cursor is not available anymore
+	scopeErr  error          // Next/Peek out of scope: the cursor is not available anymore
+	txEnded   bool           // the result's transaction has ended: out of scope
 
 	// onEnd runs once after the stream ended (auto-commit: bookmark, release).
 	onEnd    func(ctx context.Context, bookmark string, err error)
@@ -130,8 +131,12 @@ func (r *result) fetch(ctx context.Context) ([]any, bool) {
 		r.buf = r.buf[1:]
 		return rec, true
 	}
-	if r.consumed && r.err == nil && r.closedErr == nil {
-		r.scopeErr = usageErrorf("result cursor is not available anymore: it was consumed")
+	if (r.consumed || r.txEnded) && r.err == nil && r.closedErr == nil {
+		if r.txEnded {
+			r.scopeErr = notAvailable("its transaction has ended")
+		} else {
+			r.scopeErr = notAvailable("it was consumed")
+		}
 		return nil, false
 	}
 	if r.finished || r.closedErr != nil || r.consumed {
@@ -319,7 +324,7 @@ func (r *result) consume(ctx context.Context) (*resultSummary, error) {
 }
 
 func (r *result) IsOpen() bool {
-	return !r.consumed && r.err == nil && r.closedErr == nil && (!r.finished || len(r.buf) > 0)
+	return !r.consumed && !r.txEnded && r.err == nil && r.closedErr == nil && (!r.finished || len(r.buf) > 0)
 }
 
 // bufferRest reads the remaining records into memory (so the connection can
@@ -351,15 +356,32 @@ func (r *result) bufferRestLocked(ctx context.Context) error {
 	}
 }
 
-// closeWith ends an unfinished result because its transaction ended.
+// discardLocked discards the unread records of an unfinished result (with the
+// connection lock held), keeping its summary, and returns the stream's error.
+func (r *result) discardLocked(ctx context.Context) error {
+	if !r.finished && r.closedErr == nil {
+		sum, err := r.stream.Consume(ctx)
+		r.end(ctx, sum.Meta, err)
+	}
+	return r.err
+}
+
+// closeWith takes the result out of scope because its transaction ended:
+// records read ahead are dropped and an unfinished result fails with err.
 func (r *result) closeWith(ctx context.Context, err error) {
+	r.txEnded = true
+	r.buf = nil
 	if r.finished {
 		return
 	}
 	r.finished = true
-	r.buf = nil
 	r.closedErr = err
 	if tr := r.s.d.config.Tracer; tr != nil {
 		tr.QueryEnd(ctx, r.queryEndEvent(err))
 	}
+}
+
+// notAvailable is the error of Next/Peek on a result out of scope.
+func notAvailable(why string) error {
+	return &UsageError{Message: "Result: " + why, Err: ErrResultNotAvailable}
 }

@@ -48,7 +48,7 @@ func (t *transaction) stateErr(op string) error {
 	case txFailed:
 		return usageErrorf("%s: transaction already ended with an error", op)
 	case txTerminated:
-		return usageErrorf("%s: transaction was terminated by an earlier error (%v); roll it back or close it and begin a new one", op, t.termErr)
+		return &UsageError{Message: "cannot use this transaction (" + op + ")", Err: &terminatedError{cause: t.termErr}}
 	}
 	return nil
 }
@@ -106,6 +106,13 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 	r := newResult(t.s, t.bc, stream, query, np, start)
 	r.mode = t.mode
 	r.tx = t
+	r.onEnd = func(ctx context.Context, _ string, err error) {
+		// A failed PULL/DISCARD failed the transaction on the server.
+		if err != nil && t.state == txOpen {
+			t.termErr = err
+			t.end(ctx, txTerminated, err)
+		}
+	}
 	t.results = append(t.results, r)
 	return r, nil
 }
@@ -117,14 +124,15 @@ func (t *transaction) Commit(ctx context.Context) error {
 	return t.commit(ctx)
 }
 
-// commit buffers open results, sends COMMIT, records the bookmark and
-// releases the connection.
+// commit discards the unread records of open results (they go out of scope
+// with the transaction), sends COMMIT, records the bookmark and releases the
+// connection.
 func (t *transaction) commit(ctx context.Context) error {
 	if err := t.lock("Transaction.Commit"); err != nil {
 		return err
 	}
 	for _, r := range t.results {
-		if err := r.bufferRestLocked(ctx); err != nil && IsConnectivityError(err) {
+		if err := r.discardLocked(ctx); err != nil && IsConnectivityError(err) {
 			// COMMIT not sent: the transaction is not committed. (A server
 			// failure in a result is reported by COMMIT itself.)
 			t.unlock()
@@ -180,7 +188,7 @@ func (t *transaction) rollback(ctx context.Context) error {
 		return err
 	}
 	for _, r := range t.results {
-		r.closeWith(ctx, usageErrorf("result is closed: its transaction was rolled back"))
+		r.closeWith(ctx, notAvailable("its transaction was rolled back"))
 	}
 	var err error
 	if !t.bc.IsDefunct() {
@@ -202,13 +210,16 @@ func (t *transaction) Close(ctx context.Context) error {
 	return t.rollback(ctx)
 }
 
-// end moves to a final state and releases the connection.
+// end moves to a final state and releases the connection. Its results go
+// out of scope; unfinished ones fail with why the transaction ended.
 func (t *transaction) end(ctx context.Context, state txState, err error) {
 	t.state = state
+	closed := notAvailable("its transaction has ended")
+	if state == txTerminated {
+		closed = &UsageError{Message: "result failed", Err: &terminatedError{cause: t.termErr}}
+	}
 	for _, r := range t.results {
-		if !r.finished && r.closedErr == nil {
-			r.closeWith(ctx, usageErrorf("result is closed: its transaction has ended"))
-		}
+		r.closeWith(ctx, closed)
 	}
 	if t.s.tx == t {
 		t.s.tx = nil

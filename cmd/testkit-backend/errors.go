@@ -22,6 +22,11 @@ func errorType(err error) string {
 		uerr *native.UsageError
 	)
 	switch {
+	case errors.Is(err, native.ErrTransactionTerminated):
+		// The Go expectations name this error by the start of its message:
+		// "cannot use this transaction" (transaction use), "result failed"
+		// (result use).
+		return err.Error()
 	case errors.As(err, &tle):
 		return "TransactionExecutionLimit"
 	case errors.As(err, &cou):
@@ -51,6 +56,9 @@ func driverErrorJSON(id string, err error) map[string]any {
 		"errorType": errorType(err),
 		"msg":       err.Error(),
 		"retryable": native.IsRetryable(err),
+	}
+	if errors.Is(err, native.ErrResultNotAvailable) {
+		d["msg"] = native.ErrResultNotAvailable.Error() // the Go expectation compares the whole message
 	}
 	var tle *native.TransactionExecutionLimit
 	var nerr *native.Neo4jError
