@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/boltwire/neo4j/bolt/packstream"
 )
 
 // errServerClosed reports a connection the server closed between messages.
@@ -83,11 +85,15 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 		}
 		rec, err := c.decodeRecord(s)
 		if err != nil {
-			return nil, c.fail("read", err)
+			var re *RecordError
+			if !errors.As(err, &re) {
+				return nil, c.fail("read", err)
+			}
+			rec = []any{badRecord{re}} // only this record is lost
 		}
 		c.traceIn(msg)
 		if s == deliver {
-			return rec, nil
+			return recordOrErr(rec)
 		}
 		s.buf = append(s.buf, rec)
 		return nil, nil
@@ -171,11 +177,48 @@ func (c *Conn) decodeRecord(s *Stream) ([]any, error) {
 	}
 	for i := range rec {
 		if rec[i], err = c.dec.Value(); err != nil {
+			if errors.Is(err, packstream.ErrUnknownZone) {
+				// Well-formed, but not representable: the record's own message
+				// ends it, so the stream and the connection go on.
+				return nil, &RecordError{Field: i, Err: err}
+			}
 			return nil, protocolErrorf("bad RECORD field %d: %v", i, err)
 		}
 	}
 	if c.dec.Len() != 0 {
 		return nil, protocolErrorf("bad RECORD: %d bytes after the field list", c.dec.Len())
+	}
+	return rec, nil
+}
+
+// RecordError reports a RECORD that was well-formed but held a value the driver
+// cannot represent (a DateTime in a time zone the local time zone database
+// lacks: it wraps packstream.ErrUnknownZone). Stream.Next returns it for that
+// record alone; the next call goes on with the following record, and the
+// connection stays usable.
+type RecordError struct {
+	Field int   // index of the offending field
+	Err   error // the decode error
+}
+
+// Error names the field and the decode problem.
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("bolt: record field %d cannot be decoded: %v", e.Field, e.Err)
+}
+
+// Unwrap returns the decode error.
+func (e *RecordError) Unwrap() error { return e.Err }
+
+// badRecord stands in a stream's read-ahead buffer for a record that failed
+// with a RecordError, keeping its place in the order of records.
+type badRecord struct{ err *RecordError }
+
+// recordOrErr unwraps a buffered record: a badRecord becomes its error.
+func recordOrErr(rec []any) ([]any, error) {
+	if len(rec) == 1 {
+		if b, ok := rec[0].(badRecord); ok {
+			return nil, b.err
+		}
 	}
 	return rec, nil
 }

@@ -2,6 +2,7 @@ package bolt
 
 import (
 	"context"
+	"errors"
 )
 
 // DefaultFetchSize is the number of records a PULL asks for when Run gets fetchSize 0.
@@ -78,7 +79,7 @@ func (s *Stream) Next(ctx context.Context) ([]any, error) {
 		r := s.buf[0]
 		s.buf[0] = nil
 		s.buf = s.buf[1:]
-		return r, nil
+		return recordOrErr(r)
 	}
 	if s.err != nil {
 		return nil, s.err
@@ -102,7 +103,12 @@ func (s *Stream) Next(ctx context.Context) ([]any, error) {
 			s.records++
 			rec, err := c.decodeRecord(s)
 			if err != nil {
-				return nil, c.fail("read", err)
+				var re *RecordError
+				if !errors.As(err, &re) {
+					return nil, c.fail("read", err)
+				}
+				c.traceIn(msg)
+				return nil, re
 			}
 			c.traceIn(msg)
 			return rec, nil
@@ -117,7 +123,7 @@ func (s *Stream) Next(ctx context.Context) ([]any, error) {
 			r := s.buf[0]
 			s.buf[0] = nil
 			s.buf = s.buf[1:]
-			return r, nil
+			return recordOrErr(r)
 		}
 		if s.err != nil {
 			return nil, s.err

@@ -137,6 +137,7 @@ type fakeStream struct {
 func (s *fakeServer) handle(id int, nc net.Conn) {
 	defer nc.Close()
 	c := &fakeConn{s: s, id: id, nc: nc, rd: bufio.NewReader(nc), streams: map[int64]*fakeStream{}, last: -1}
+	c.enc.Features.UTCDateTime = s.major >= 5 // Bolt 5 sends DateTimes in UTC
 	hs := make([]byte, 20)
 	if _, err := io.ReadFull(c.rd, hs); err != nil {
 		return

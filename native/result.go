@@ -2,6 +2,7 @@ package native
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -37,6 +38,7 @@ type result struct {
 	closedErr error          // set when the transaction ended under an unfinished result
 	scopeErr  error          // Next/Peek out of scope: the cursor is not available anymore
 	txEnded   bool           // the result's transaction has ended: out of scope
+	recErr    error          // the record Next just tried could not be decoded (*bolt.RecordError)
 
 	// onEnd runs once after the stream ended (auto-commit: bookmark, release).
 	onEnd    func(ctx context.Context, bookmark string, err error)
@@ -67,6 +69,11 @@ func (r *result) readOne(ctx context.Context) ([]any, bool) {
 	}
 	rec, err := r.stream.Next(ctx)
 	if err != nil {
+		var re *bolt.RecordError
+		if errors.As(err, &re) {
+			r.recErr = re // this record only: the stream goes on
+			return nil, false
+		}
 		r.end(ctx, nil, err)
 		return nil, false
 	}
@@ -125,10 +132,17 @@ func (r *result) afterEnd(ctx context.Context) {
 
 // fetch returns the next record, from the read-ahead buffer or the stream.
 func (r *result) fetch(ctx context.Context) ([]any, bool) {
+	r.recErr = nil
 	if len(r.buf) > 0 {
 		rec := r.buf[0]
 		r.buf[0] = nil
 		r.buf = r.buf[1:]
+		if len(rec) == 1 {
+			if u, ok := rec[0].(undecodable); ok {
+				r.recErr = u.err
+				return nil, false
+			}
+		}
 		return rec, true
 	}
 	if (r.consumed || r.txEnded) && r.err == nil && r.closedErr == nil {
@@ -247,6 +261,9 @@ func (r *result) Err() error {
 	if r.err != nil {
 		return r.err
 	}
+	if r.recErr != nil {
+		return r.recErr
+	}
 	if r.closedErr != nil {
 		return r.closedErr
 	}
@@ -349,12 +366,20 @@ func (r *result) bufferRestLocked(ctx context.Context) error {
 	}
 	for {
 		rec, ok := r.readOne(ctx)
+		if !ok && r.recErr != nil {
+			rec, ok = []any{undecodable{r.recErr}}, true // keeps its place
+			r.recErr = nil
+		}
 		if !ok {
 			return r.err
 		}
 		r.buf = append(r.buf, rec)
 	}
 }
+
+// undecodable stands in the read-ahead buffer for a record that could not be
+// decoded (Next reports its error in its place).
+type undecodable struct{ err error }
 
 // discardLocked discards the unread records of an unfinished result (with the
 // connection lock held), keeping its summary, and returns the stream's error.

@@ -110,8 +110,8 @@ func (d *Decoder) localDateTime(start, n int) (any, error) {
 
 // dateTime reads the four DATETIME structures ('I', 'i', legacy 'F', 'f') into
 // a time.Time. Zone ids load through the time zone database; a zone the
-// database lacks becomes a fixed zone of offset 0 named by the id (for 'i' the
-// instant stays exact, for legacy 'f' the wall clock is taken as UTC).
+// database lacks is an ErrUnknownZone error (the structure is read whole, so
+// the decoder stays in step).
 func (d *Decoder) dateTime(start int, tag byte, n int) (any, error) {
 	name := "DateTime"
 	if tag == TagDateTimeZoneID || tag == TagLegacyDateTimeZone {
@@ -143,6 +143,9 @@ func (d *Decoder) dateTime(start int, tag byte, n int) (any, error) {
 		return nil, err
 	}
 	loc := loadZone(zone)
+	if loc == nil {
+		return nil, d.errAt(start, ErrUnknownZone, name+".tz_id: time zone "+strconv.Quote(zone)+" is not in the time zone database")
+	}
 	if tag == TagDateTimeZoneID {
 		return time.Unix(sec, ns).In(loc), nil
 	}
@@ -281,13 +284,15 @@ var (
 
 const maxCachedZones = 1024
 
+// loadZone returns the zone named id, nil if the time zone database lacks it
+// ("" and "Local", which name no IANA zone, included).
 func loadZone(id string) *time.Location {
 	if l, ok := zones.Load(id); ok {
 		return l.(*time.Location)
 	}
 	loc, err := time.LoadLocation(id)
 	if err != nil || id == "" || id == "Local" {
-		loc = time.FixedZone(id, 0)
+		loc = nil
 	}
 	if zoneCount.Add(1) <= maxCachedZones {
 		zones.Store(id, loc)

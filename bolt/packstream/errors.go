@@ -22,13 +22,18 @@ var (
 	ErrUnsupportedType = errors.New("packstream: unsupported Go type")
 	// ErrNeedsNewerProtocol: the value needs a newer Bolt version than the one in use.
 	ErrNeedsNewerProtocol = errors.New("packstream: value needs a newer Bolt version")
+	// ErrUnknownZone: a DateTime names a time zone id the local time zone
+	// database does not have. The value was well-formed and fully read, so the
+	// input around it is intact.
+	ErrUnknownZone = errors.New("packstream: unknown time zone")
 	// ErrOutOfRange: a value does not fit PackStream (uint64 above MaxInt64, a
 	// string longer than 2^31-1 bytes, more than 15 structure fields, ...).
 	ErrOutOfRange = errors.New("packstream: value out of range")
 )
 
 // DecodeError reports bad input: where it was found and what was wrong.
-// It wraps ErrTruncated, ErrMalformed, ErrTooDeep or ErrUnexpectedKind.
+// It wraps ErrTruncated, ErrMalformed, ErrTooDeep, ErrUnexpectedKind or
+// ErrUnknownZone.
 type DecodeError struct {
 	Offset int    // byte offset in the input where the problem was found
 	Msg    string // what was wrong

@@ -1,6 +1,7 @@
 package packstream
 
 import (
+	"strconv"
 	"testing"
 	"time"
 	_ "time/tzdata" // tests must not depend on the machine's zone database
@@ -138,17 +139,36 @@ func TestLegacyZoneIdWallClock(t *testing.T) {
 	require.Equal(t, "2024-10-27 02:30:00", got.Format(time.DateTime))
 }
 
-func TestUnknownZoneFallsBackToNamedFixedZone(t *testing.T) {
+// D9: a DateTime whose zone id the time zone database lacks is an
+// ErrUnknownZone decode error naming the id (for both zone-id tags, and for
+// "" and "Local"), and the structure is read whole.
+func TestUnknownZoneIsError(t *testing.T) {
+	for _, tag := range []byte{TagDateTimeZoneID, TagLegacyDateTimeZone} {
+		for _, zone := range []string{"Mars/Olympus_Mons", "", "Local"} {
+			e := Encoder{Features: feat5}
+			e.StructHeader(tag, 3)
+			e.Int(1000)
+			e.Int(5)
+			e.String(zone)
+			d := Decoder{Features: feat5}
+			if tag == TagLegacyDateTimeZone {
+				d.Features = Features{}
+			}
+			d.Reset(e.Buf)
+			_, err := d.Value()
+			require.ErrorIs(t, err, ErrUnknownZone, "%q", zone)
+			require.Contains(t, err.Error(), strconv.Quote(zone))
+			require.Zero(t, d.Len(), "the structure is consumed")
+		}
+	}
+	// A known zone still decodes (and is cached) after an unknown one.
 	e := Encoder{Features: feat5}
 	e.StructHeader(TagDateTimeZoneID, 3)
 	e.Int(1000)
 	e.Int(5)
-	e.String("Mars/Olympus_Mons")
+	e.String("Europe/Paris")
 	got := decodeAll(t, feat5, e.Buf).(time.Time)
-	require.Equal(t, "Mars/Olympus_Mons", got.Location().String())
-	require.True(t, got.Equal(time.Unix(1000, 5)))
-	// It re-encodes with the same zone id.
-	require.Equal(t, e.Buf, unhex(t, encodeHex(t, feat5, got)))
+	require.Equal(t, "Europe/Paris", got.Location().String())
 }
 
 func TestOffsetZeroDecodesAsUTC(t *testing.T) {
