@@ -136,6 +136,10 @@ func (d *Decoder) dateTime(start int, tag byte, n int) (any, error) {
 		if tag == TagLegacyDateTime {
 			sec -= off // legacy: seconds are the local wall clock
 		}
+		if off == 0 {
+			// Not time.UTC: that is the zone id "UTC", a different value.
+			return time.Unix(sec, ns).In(offsetZero), nil
+		}
 		return time.Unix(sec, ns).In(fixedZone(int(off))), nil
 	}
 	zone, err := d.stringField(name, "tz_id")
@@ -253,6 +257,11 @@ func (d *Decoder) point3D(start, n int) (any, error) {
 	}
 	return p, nil
 }
+
+// offsetZero is the zone of a DATETIME sent with offset 0: unnamed like every
+// offset zone, so it stays distinct from one sent with zone id "UTC" (decoded
+// to time.UTC) and re-encodes as an offset.
+var offsetZero = time.FixedZone("", 0)
 
 // fixedZones caches the unnamed fixed zones of whole quarter-hour offsets up to
 // ±18 h, so decoding a DATETIME with an offset does not allocate a Location.

@@ -36,14 +36,15 @@
 // connection stay usable. A known structure with the wrong number of fields, or
 // fields of the wrong type, is an error ([ErrMalformed]).
 //
-// Temporal values: a DATETIME decodes to a [time.Time] in a fixed zone (offset
-// form; offset 0 is [time.UTC]) or in the [time.Location] of its zone id, loaded
-// with [time.LoadLocation] and cached. Programs that run where the system has no
-// zone database should import time/tzdata. A zone id the database lacks becomes
-// a fixed zone of offset 0 named by the id: the instant stays exact for Bolt
-// 5.0+, while the legacy Bolt 4.4 form (which carries the wall clock) is then
-// read as UTC. Encoding a time.Time sends its zone id when its Location has a
-// name other than "", "Local" and "UTC", otherwise its offset.
+// Temporal values: a DATETIME decodes to a [time.Time] in an unnamed fixed zone
+// (offset form, offset 0 included) or in the [time.Location] of its zone id,
+// loaded with [time.LoadLocation] and cached (zone id "UTC" is [time.UTC]), so
+// `datetime('2024-01-01T00:00Z')` and `datetime('2024-01-01T00:00[UTC]')` stay
+// apart. Programs that run where the system has no zone database should import
+// time/tzdata. A zone id the database lacks is an [ErrUnknownZone] error (the
+// structure is read whole, so the input after it stays readable). Encoding a
+// time.Time sends its zone id when its Location has a name other than "" and
+// "Local" (time.UTC sends the zone id "UTC"), otherwise its offset.
 //
 // The decoder never panics on bad input: truncated input ([ErrTruncated]),
 // reserved markers and lengths beyond the input ([ErrMalformed] or

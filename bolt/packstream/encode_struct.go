@@ -99,7 +99,7 @@ func floorDiv(a, b int64) int64 {
 func zoneName(t time.Time) string {
 	name := t.Location().String()
 	switch {
-	case name == "", name == "Local", name == "UTC":
+	case name == "", name == "Local":
 		return ""
 	case name[0] == '+' || name[0] == '-':
 		return ""

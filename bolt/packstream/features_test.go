@@ -110,9 +110,9 @@ func TestEncodeGraphWithoutElementIDs(t *testing.T) {
 }
 
 func TestEncodeDateTimeZoneChoice(t *testing.T) {
-	// Local and UTC and unnamed fixed zones use the offset form.
+	// Local and unnamed fixed zones use the offset form.
 	for _, tt := range []time.Time{
-		time.Unix(0, 0).UTC(),
+		time.Unix(0, 0).In(time.FixedZone("", 0)),
 		time.Unix(0, 0).In(time.FixedZone("", 3600)),
 		time.Unix(0, 0).In(time.FixedZone("+01:00", 3600)),
 		time.Unix(0, 0).Local(),
@@ -120,7 +120,8 @@ func TestEncodeDateTimeZoneChoice(t *testing.T) {
 		got := encodeHex(t, feat5, tt)
 		require.Equal(t, "b349", got[:4], "%v", tt.Location())
 	}
-	// A named location uses the zone id form.
+	// A named location uses the zone id form, time.UTC included.
+	require.Equal(t, "b369", encodeHex(t, feat5, time.Unix(0, 0).UTC())[:4])
 	require.Equal(t, "b369", encodeHex(t, feat5, time.Unix(0, 0).In(berlin(t)))[:4])
 	require.Equal(t, "b366", encodeHex(t, feat44, time.Unix(0, 0).In(berlin(t)))[:4])
 }

@@ -58,7 +58,8 @@ func structCases(t testing.TB) []structCase {
 			"b349ca65e06be0ca075bcd15c90e10"},
 		{"DateTime spec example I", feat5, time.Date(1970, 1, 1, 2, 15, 0, 42, time.FixedZone("", 3600)), "b349c911942ac90e10"},
 		{"DateTime spec example F", feat44, time.Date(1970, 1, 1, 2, 15, 0, 42, time.FixedZone("", 3600)), "b346c91fa42ac90e10"},
-		{"DateTime UTC", feat5, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), "b349ca386d43800000"},
+		{"DateTime offset 0", feat5, time.Date(2000, 1, 1, 0, 0, 0, 0, time.FixedZone("", 0)), "b349ca386d43800000"},
+		{"DateTimeZoneId UTC", feat5, time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC), "b369ca386d43800083555443"},
 		{"DateTimeZoneId UTC form", feat5, berlinTime, "b369ca671d8988008d4575726f70652f4265726c696e"},
 		{"DateTimeZoneId legacy form", feat44, berlinTime, "b366ca671da5a8008d4575726f70652f4265726c696e"},
 		{"Duration", feat5, dbtype.Duration{Months: 14, Days: 3, Seconds: 14706, Nanos: 7}, "b4450e03c9397207"},
@@ -171,9 +172,26 @@ func TestUnknownZoneIsError(t *testing.T) {
 	require.Equal(t, "Europe/Paris", got.Location().String())
 }
 
-func TestOffsetZeroDecodesAsUTC(t *testing.T) {
-	got := decodeAll(t, feat5, unhex(t, "b349ca386d43800000")).(time.Time)
-	require.Same(t, time.UTC, got.Location())
+// D28: a DATETIME with offset 0 and one with zone id "UTC" stay apart: the
+// first decodes to an unnamed fixed zone and re-encodes as an offset, the
+// second to time.UTC and re-encodes as the zone id. A TIME (offsets only) at
+// offset 0 is time.UTC.
+func TestOffsetZeroAndZoneUTCStayApart(t *testing.T) {
+	for _, f := range []Features{feat44, feat44U, feat5} {
+		offset := time.Date(2000, 1, 1, 0, 0, 0, 0, time.FixedZone("", 0))
+		gotOff := decodeAll(t, f, unhex(t, encodeHex(t, f, offset))).(time.Time)
+		require.NotSame(t, time.UTC, gotOff.Location())
+		require.Equal(t, "", gotOff.Location().String())
+		require.True(t, gotOff.Equal(offset))
+		require.Equal(t, encodeHex(t, f, offset), encodeHex(t, f, gotOff), "re-encodes as an offset")
+
+		utc := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+		gotUTC := decodeAll(t, f, unhex(t, encodeHex(t, f, utc))).(time.Time)
+		require.Same(t, time.UTC, gotUTC.Location())
+		require.True(t, gotUTC.Equal(utc))
+		require.Equal(t, encodeHex(t, f, utc), encodeHex(t, f, gotUTC), "re-encodes as the zone id")
+		require.NotEqual(t, encodeHex(t, f, offset), encodeHex(t, f, utc))
+	}
 	tm := decodeAll(t, feat5, unhex(t, "b2540000")).(dbtype.Time)
 	require.Equal(t, dbtype.NewTime(0, 0, 0, 0, 0), tm)
 	require.Same(t, time.UTC, tm.Time().Location())

@@ -392,9 +392,9 @@ func toCypher(v any) (cypherJSON, error) {
 	case time.Time:
 		_, off := x.Zone()
 		var tz any
-		// Like the driver's encoder, a location named "UTC" (or unnamed)
-		// means "offset only", not a zone id.
-		if name := x.Location().String(); name != "" && name != "Local" && name != "UTC" && name[0] != '+' && name[0] != '-' {
+		// Like the driver's encoder, an unnamed location means "offset
+		// only"; time.UTC is the zone id "UTC".
+		if name := x.Location().String(); name != "" && name != "Local" && name[0] != '+' && name[0] != '-' {
 			tz = name
 		}
 		return cy("CypherDateTime", dateTimeFields(x, off, tz)), nil

@@ -201,8 +201,12 @@ func TestDateTimeWallClockWins(t *testing.T) {
 	if tm := v.(time.Time); tm.Hour() != 0 || tm.Minute() != 0 || tm.Second() != 0 || tm.Day() != 2 {
 		t.Errorf("got %v", tm)
 	}
-	c, _ := toCypher(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	c, _ := toCypher(time.Date(2020, 1, 1, 0, 0, 0, 0, time.FixedZone("", 0)))
 	if c.Data["timezone_id"] != nil || c.Data["utc_offset_s"] != 0 {
-		t.Errorf("UTC encodes as %v", c.Data)
+		t.Errorf("offset 0 encodes as %v", c.Data)
+	}
+	c, _ = toCypher(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC))
+	if c.Data["timezone_id"] != "UTC" || c.Data["utc_offset_s"] != 0 {
+		t.Errorf("zone id UTC encodes as %v", c.Data)
 	}
 }
