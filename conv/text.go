@@ -16,7 +16,8 @@ import (
 // non-NULL value in *dest: temporal values in ISO 8601 form ("2024-02-29",
 // "12:00:00+01:00", "P1DT2H"; a ZONED DATETIME as RFC 3339 with nanoseconds),
 // points in Cypher's literal form (see [Point.WKT] for WKT), UUIDs in canonical
-// form, lists, maps and graph values in a Cypher-like literal form. NULL fails
+// form, lists and maps in a Cypher-like literal form, nodes, relationships and
+// paths in Cypher's pattern form (their String method). NULL fails
 // with [ErrNull]; use Text on a *string inside [database/sql.Null] logic, or scan
 // into sql.NullString for plain strings.
 func Text(dest *string) sql.Scanner { return text{dest} }
@@ -71,34 +72,8 @@ func writeText(b *strings.Builder, v any) {
 		b.WriteString(strconv.FormatFloat(x, 'g', -1, 64))
 	case time.Time:
 		b.WriteString(x.Format(time.RFC3339Nano))
-	case dbtype.Node:
-		b.WriteString("(")
-		for _, l := range x.Labels {
-			b.WriteString(":" + l)
-		}
-		if len(x.Labels) > 0 && len(x.Props) > 0 {
-			b.WriteByte(' ')
-		}
-		if len(x.Props) > 0 {
-			writeMap(b, x.Props)
-		}
-		b.WriteString(")")
-	case dbtype.Relationship:
-		b.WriteString("[:" + x.Type)
-		if len(x.Props) > 0 {
-			b.WriteByte(' ')
-			writeMap(b, x.Props)
-		}
-		b.WriteString("]")
-	case dbtype.Path:
-		for i, n := range x.Nodes {
-			if i > 0 && i-1 < len(x.Relationships) {
-				b.WriteString("-")
-				writeText(b, x.Relationships[i-1])
-				b.WriteString("-")
-			}
-			writeText(b, n)
-		}
+	case dbtype.Node, dbtype.Relationship, dbtype.Path:
+		b.WriteString(x.(fmt.Stringer).String()) // Cypher pattern form
 	case []any:
 		writeList(b, x)
 	case map[string]any:

@@ -193,11 +193,11 @@ func TestTextAndInto(t *testing.T) {
 		{dbtype.Point2D{SpatialRefId: 7203, X: 1, Y: 2}, "point({srid:7203, x:1.0, y:2.0})"},
 		{[]any{"a", int64(1), nil}, `["a", 1, null]`},
 		{map[string]any{"b": "x", "a": int64(1)}, `{a: 1, b: "x"}`},
-		{dbtype.Node{Labels: []string{"P"}, Props: map[string]any{"n": "x"}}, `(:P {n: "x"})`},
+		{dbtype.Node{Labels: []string{"P"}, Props: map[string]any{"n": "x"}}, `(:P {n: 'x'})`},
 		{dbtype.Path{
 			Nodes:         []dbtype.Node{{Labels: []string{"A"}}, {Labels: []string{"B"}}},
 			Relationships: []dbtype.Relationship{{Type: "R"}},
-		}, "(:A)-[:R]-(:B)"},
+		}, "(:A)-[:R]->(:B)"},
 	}
 	for _, c := range cases {
 		var s string

@@ -68,14 +68,17 @@ func TestResultOutOfScopeAfterTxEnd(t *testing.T) {
 	require.ErrorIs(t, res.Err(), ErrResultNotAvailable)
 }
 
-// D12: a query failing on PULL terminates its transaction: later Run and
-// Commit fail with ErrTransactionTerminated ("cannot use this transaction"),
-// other unfinished results fail with it too ("result failed"), Rollback is a
-// no-op and the session can begin again.
-func TestTxTerminatedByPullFailure(t *testing.T) {
+// terminatingTx starts a transaction on a fake server where "BAD" fails on
+// RUN, "FAILS ON PULL" fails after its first record and anything else yields
+// three records, and runs "RETURN n" in it (left unread).
+func terminatingTx(t *testing.T) (context.Context, ExplicitTransaction, Result, *fakeServer, Session) {
+	t.Helper()
 	srv := newFakeServer(t)
 	srv.onRun = func(_ int, q string, _ map[string]any, _ bool) runReply {
-		if q == "FAILS ON PULL" {
+		switch q {
+		case "BAD":
+			return runReply{fail: &failMsg{"Neo.ClientError.Statement.SyntaxError", "bad"}}
+		case "FAILS ON PULL":
 			return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}},
 				pullErr: &failMsg{"Neo.ClientError.MadeUp.Code", "made up"}}
 		}
@@ -84,12 +87,20 @@ func TestTxTerminatedByPullFailure(t *testing.T) {
 	d := newFakeDriver(t, srv)
 	ctx := context.Background()
 	s := d.NewSession(ctx, SessionConfig{FetchSize: 1})
-	defer s.Close(ctx)
-
+	t.Cleanup(func() { s.Close(ctx) })
 	tx, err := s.BeginTransaction(ctx)
 	require.NoError(t, err)
 	first, err := tx.Run(ctx, "RETURN n", nil)
 	require.NoError(t, err)
+	return ctx, tx, first, srv, s
+}
+
+// D12: a query failing on PULL terminates its transaction: later Run and
+// Commit fail with ErrTransactionTerminated ("cannot use this transaction"),
+// other unfinished results fail with it too ("result failed"), Rollback is a
+// no-op and the session can begin again.
+func TestTxTerminatedByPullFailure(t *testing.T) {
+	ctx, tx, first, srv, s := terminatingTx(t)
 	failing, err := tx.Run(ctx, "FAILS ON PULL", nil)
 	require.NoError(t, err)
 	_, err = failing.Collect(ctx)
@@ -128,22 +139,8 @@ func TestTxTerminatedByPullFailure(t *testing.T) {
 // D12, failed RUN: an earlier unfinished result of the transaction fails with
 // ErrTransactionTerminated.
 func TestTxTerminatedByRunFailureFailsOpenResults(t *testing.T) {
-	srv := newFakeServer(t)
-	srv.onRun = func(_ int, q string, _ map[string]any, _ bool) runReply {
-		if q == "BAD" {
-			return runReply{fail: &failMsg{"Neo.ClientError.Statement.SyntaxError", "bad"}}
-		}
-		return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}, {int64(2)}, {int64(3)}}}
-	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{FetchSize: 1})
-	defer s.Close(ctx)
-	tx, err := s.BeginTransaction(ctx)
-	require.NoError(t, err)
-	first, err := tx.Run(ctx, "RETURN n", nil)
-	require.NoError(t, err)
-	_, err = tx.Run(ctx, "BAD", nil)
+	ctx, tx, first, _, _ := terminatingTx(t)
+	_, err := tx.Run(ctx, "BAD", nil)
 	require.Error(t, err)
 	require.False(t, first.Next(ctx))
 	require.ErrorIs(t, first.Err(), ErrTransactionTerminated)

@@ -200,7 +200,7 @@ func TestValueTable(t *testing.T) {
 			require.Equal(t, int64(1833), pr.V["since"])
 			require.Len(t, p.Nodes, 2)
 			require.Len(t, cp.Relationships, 1)
-			require.Equal(t, `(:Person {age: 36, name: "Ada"})-[:KNOWS {since: 1833}]-(:Person {age: 41, name: "Charles"})`, txt)
+			require.Equal(t, `(:Person {age: 36, name: 'Ada'})-[:KNOWS {since: 1833}]->(:Person {age: 41, name: 'Charles'})`, txt)
 
 			var people []conv.Props[person]
 			require.NoError(t, row("MATCH (p:Person) WITH p ORDER BY p.name RETURN collect(p)").Scan(conv.Into(&people)))
