@@ -195,8 +195,8 @@ var ErrSessionClosed = errors.New("session is closed")
 // ErrTransactionTerminated is wrapped by the error of every later use of a
 // transaction (Run, Commit) and of its unfinished results once a query in it
 // failed: the server has ended the transaction. Roll it back or close it
-// (both are no-ops then) and begin a new one. The error message names the
-// failure that terminated the transaction.
+// (both are no-ops then) and begin a new one. The error also wraps the failure
+// that terminated the transaction (errors.As finds its *Neo4jError).
 var ErrTransactionTerminated = errors.New("the transaction was terminated by an earlier error")
 
 // ErrResultNotAvailable is wrapped by the error of Result.Next and Peek (and
@@ -212,7 +212,9 @@ func (e *terminatedError) Error() string {
 	return ErrTransactionTerminated.Error() + " (" + e.cause.Error() + "); roll it back or close it and begin a new one"
 }
 
-func (e *terminatedError) Unwrap() error { return ErrTransactionTerminated }
+// Unwrap returns ErrTransactionTerminated and the failure, so errors.As still
+// finds the *Neo4jError (or *ConnectivityError) that ended the transaction.
+func (e *terminatedError) Unwrap() []error { return []error{ErrTransactionTerminated, e.cause} }
 
 // TransactionExecutionLimit is returned by ExecuteRead/ExecuteWrite when the
 // retry budget (Config.MaxTransactionRetryTime) is exhausted or the context ends

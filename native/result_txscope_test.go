@@ -120,6 +120,8 @@ func TestTxTerminatedByPullFailure(t *testing.T) {
 	for first.Next(ctx) {
 	}
 	require.ErrorIs(t, first.Err(), ErrTransactionTerminated)
+	require.ErrorAs(t, first.Err(), &nerr, "the failure behind it stays reachable")
+	require.Equal(t, "Neo.ClientError.MadeUp.Code", nerr.Code)
 	require.True(t, strings.HasPrefix(first.Err().Error(), "result failed"), first.Err().Error())
 
 	require.NoError(t, tx.Rollback(ctx))

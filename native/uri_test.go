@@ -82,3 +82,16 @@ func TestNewDriverValidatesWithoutIO(t *testing.T) {
 	})
 	require.ErrorContains(t, err, `"NOPE"`)
 }
+
+// IsEncrypted answers from the URI scheme, also after Close (TestKit's
+// Detail:ClosedDriverIsEncrypted).
+func TestIsEncryptedAfterClose(t *testing.T) {
+	for uri, want := range map[string]bool{"neo4j+s://example.com:6666": true, "bolt+ssc://example.com": true,
+		"bolt://example.com": false, "neo4j://example.com": false} {
+		d, err := NewDriver(uri, NoAuth())
+		require.NoError(t, err)
+		require.Equal(t, want, d.IsEncrypted(), uri)
+		require.NoError(t, d.Close(context.Background()))
+		require.Equal(t, want, d.IsEncrypted(), uri)
+	}
+}

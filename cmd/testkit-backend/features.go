@@ -63,6 +63,8 @@ var features = []string{
 	"Optimization:PullPipelining",           // RUN and PULL are sent together
 	"Optimization:ResultListFetchAll",       // Result.Collect pulls the rest at once (PULL n=-1)
 	"ConfHint:connection.recv_timeout_seconds",
+	// Details
+	"Detail:ClosedDriverIsEncrypted", // Driver.IsEncrypted answers from the URI scheme, also after Close
 }
 
 // skip is one test (or test prefix) the backend asks TestKit to skip.
