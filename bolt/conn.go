@@ -65,6 +65,7 @@ type request struct {
 	meta   map[string]any // SUCCESS metadata
 	err    error          // FAILURE or IGNORED
 	done   bool
+	ends   bool // a PULL or DISCARD of all remaining records: its stream ends with it
 }
 
 // msgKind names request messages.

@@ -341,12 +341,16 @@ func (c *Conn) queuePullDiscard(kind msgKind, s *Stream, n, qid int64) (*request
 		sig = sigDiscard
 	}
 	if !c.version.Has(FeatureQueryID) {
-		return c.queueMsg(kind, s, func() error {
+		req, err := c.queueMsg(kind, s, func() error {
 			c.enc.StructHeader(sig, 0)
 			return nil
 		})
+		if req != nil {
+			req.ends = true // PULL_ALL, DISCARD_ALL
+		}
+		return req, err
 	}
-	return c.queueMsg(kind, s, func() error {
+	req, err := c.queueMsg(kind, s, func() error {
 		c.enc.StructHeader(sig, 1)
 		if qid == -1 {
 			c.enc.MapHeader(1)
@@ -361,6 +365,10 @@ func (c *Conn) queuePullDiscard(kind msgKind, s *Stream, n, qid int64) (*request
 		}
 		return nil
 	})
+	if req != nil {
+		req.ends = n < 0
+	}
+	return req, err
 }
 
 // queueRoute queues ROUTE {routing} [bookmarks] extra, where extra is {db, imp_user}

@@ -55,12 +55,14 @@ func (c *Conn) bufferStreams(all bool) error {
 
 // bufferWithoutQID reads into memory the open results a PULL could not address once
 // another RUN is sent: all of them before Bolt 4.0 (no query ids), else those whose
-// RUN reply carried no qid. It returns how many it read.
+// RUN reply carried no qid. A result whose request in flight fetches or discards all
+// the rest (PULL_ALL, n = -1) needs no further PULL and is not waited for. It returns
+// how many it read.
 func (c *Conn) bufferWithoutQID() (int, error) {
 	all := !c.version.Has(FeatureQueryID)
 	var todo []*Stream
 	for _, s := range c.streams {
-		if all || s.qid < 0 {
+		if (all || s.qid < 0) && (s.pending == nil || !s.pending.ends) {
 			todo = append(todo, s)
 		}
 	}

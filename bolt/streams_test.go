@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -116,7 +117,7 @@ func TestFailureEndsOtherStreamsOfTx(t *testing.T) {
 // runTwiceBuffersFirst plays a transaction whose first result (RUN's SUCCESS with
 // qid, none if negative) is read to the end before the second RUN goes out, and
 // runs that transaction on c.
-func runTwiceBuffersFirst(t *testing.T, v Version, qid int64, tweak func(c *Conn)) {
+func runTwiceBuffersFirst(t *testing.T, v Version, qid int64) {
 	c, _, p := dialPeer(t, v, func(p *peer) {
 		p.openTxResult("a", qid, int64(1))
 		p.expect(sigPull) // the rest of A, before B's RUN
@@ -128,9 +129,6 @@ func runTwiceBuffersFirst(t *testing.T, v Version, qid int64, tweak func(c *Conn
 		p.record("x")
 		p.success(nil)
 	})
-	if tweak != nil {
-		tweak(c)
-	}
 	ctx := context.Background()
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
 	s1, err := c.Run(ctx, "A", nil, nil, 1)
@@ -145,16 +143,41 @@ func runTwiceBuffersFirst(t *testing.T, v Version, qid int64, tweak func(c *Conn
 // A RUN reply without a qid leaves its result addressable only while it is the
 // latest: a new RUN in the transaction first reads it to the end.
 func TestRunBuffersResultWithoutQid(t *testing.T) {
-	runTwiceBuffersFirst(t, Version{5, 8}, -1, nil)
+	runTwiceBuffersFirst(t, Version{5, 8}, -1)
 }
 
-// Without query ids (before Bolt 4.0) a PULL can only address the latest result, so
-// a new RUN in a transaction first reads the earlier results to the end, whatever
-// RUN's reply says.
-func TestRunWithoutQueryIDsBuffersEarlierResults(t *testing.T) {
+// Without query ids (before Bolt 4.0) every PULL is a PULL_ALL, which ends its
+// result: the next RUN of the transaction goes out without waiting for the records
+// (they are read into memory as they come).
+func TestRunWithoutQueryIDsDoesNotWaitForPullAll(t *testing.T) {
+	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
+		p.expect(sigBegin)
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.success(nil)
+		p.success(map[string]any{"fields": []any{"a"}})
+		// The client must send B's RUN and PULL before it sees A's records.
+		p.expect(sigRun)
+		p.expect(sigPull)
+		p.record(int64(1))
+		p.success(nil)
+		p.success(map[string]any{"fields": []any{"b"}})
+		p.record("x")
+		p.success(nil)
+	})
+	// The version table alone decides: the negotiated version is replaced
+	// after the handshake.
 	old := Version{3, 0}
 	require.False(t, old.Has(FeatureQueryID))
-	// The version table alone decides: the peer keeps 4.4's batches (has_more)
-	// and the negotiated version is replaced after the handshake.
-	runTwiceBuffersFirst(t, Version{4, 4}, 0, func(c *Conn) { c.version = old })
+	c.version = old
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	require.NoError(t, c.Begin(ctx, TxConfig{}))
+	s1, err := c.Run(ctx, "A", nil, nil, 1) // PULL_ALL: the fetch size has no say
+	require.NoError(t, err)
+	s2, err := c.Run(ctx, "B", nil, nil, 1)
+	require.NoError(t, err)
+	require.Equal(t, [][]any{{"x"}}, collect(t, s2))
+	require.Equal(t, [][]any{{int64(1)}}, collect(t, s1))
+	p.wait()
 }
