@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/boltwire/neo4j/bolt/packstream"
+	"github.com/boltwire/neo4j/internal/clock"
 )
 
 // Conn is one Bolt connection. It is not safe for concurrent use: one goroutine at a
@@ -123,7 +124,7 @@ func Dial(ctx context.Context, cfg DialConfig) (*Conn, error) {
 // NewConn runs the Bolt handshake and authentication over an established transport
 // (Dial uses it; tests pass one end of a net.Pipe). On error nc is closed.
 func NewConn(ctx context.Context, nc net.Conn, cfg DialConfig) (*Conn, error) {
-	now := time.Now()
+	now := clock.Now() // the driver's clock: a fake one in tests ages connections
 	c := &Conn{
 		nc:        nc,
 		addr:      cfg.Address,

@@ -3,6 +3,8 @@ package bolt
 import (
 	"context"
 	"time"
+
+	"github.com/boltwire/neo4j/internal/clock"
 )
 
 // Context handling without a goroutine or timer per read:
@@ -45,7 +47,7 @@ func (c *Conn) leave() {
 		c.mu.Lock()
 		c.gen++
 		c.mu.Unlock()
-		c.lastUsed = time.Now() // only when the socket was used: time.Now is not free
+		c.lastUsed = clock.Now() // only when the socket was used: reading the clock is not free
 	}
 	c.armed = false
 	c.ctx = nil

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/boltwire/neo4j/internal/clock"
 )
 
 // AuthTokenManager supplies the auth token used for new connections and for
@@ -67,7 +69,7 @@ func (m *rotatingTokenManager) clock() time.Time {
 	if m.now != nil {
 		return m.now()
 	}
-	return time.Now()
+	return clock.Now()
 }
 
 func (m *rotatingTokenManager) GetAuthToken(ctx context.Context) (AuthToken, error) {

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"github.com/boltwire/neo4j/bolt"
+	"github.com/boltwire/neo4j/internal/clock"
 	"github.com/boltwire/neo4j/internal/routing"
 )
 
@@ -22,6 +23,7 @@ func newClusterRouter(d *driver) (*clusterRouter, error) {
 		RoutingContext: d.target.routingContext,
 		Resolver:       d.config.AddressResolver,
 		Fetch:          d.fetchRoutingTable,
+		Now:            clock.Now,
 		InUse: func(address string) int {
 			d.mu.Lock()
 			p := d.pools[address]

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/boltwire/neo4j/internal/clock"
 )
 
 // poolConn is what the pool needs from a connection.
@@ -121,7 +123,7 @@ func (p *serverPool[C]) borrow(ctx context.Context) (C, time.Duration, error) {
 			}
 			return c, waited, nil
 		}
-		now := time.Now()
+		now := clock.Now()
 		if c.IsDefunct() || p.expired(c, now) {
 			p.closeConn(c)
 			p.freeSlot()
@@ -269,7 +271,7 @@ func (p *serverPool[C]) release(c C, purge bool) {
 	if purge {
 		p.purgeIdle()
 	}
-	if c.IsDefunct() || !c.IsIdle() || p.expired(c, time.Now()) {
+	if c.IsDefunct() || !c.IsIdle() || p.expired(c, clock.Now()) {
 		p.closeConn(c)
 		p.freeSlot()
 		return

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/boltwire/neo4j/internal/clock"
 	"github.com/boltwire/neo4j/native"
 )
 
@@ -238,6 +239,7 @@ func (b *backend) sendError(err error) {
 // shutdown closes everything the connection created.
 func (b *backend) shutdown() {
 	b.cancel()
+	clock.Uninstall() // a test that ended without FakeTimeUninstall must not freeze the next one
 	b.mu.Lock()
 	drivers := make([]*driverEntry, 0, len(b.drivers))
 	for _, d := range b.drivers {

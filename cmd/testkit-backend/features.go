@@ -65,6 +65,10 @@ var features = []string{
 	"ConfHint:connection.recv_timeout_seconds",
 	// Details
 	"Detail:ClosedDriverIsEncrypted", // Driver.IsEncrypted answers from the URI scheme, also after Close
+	// Backend hooks (internal/testhooks, internal/clock; not public API)
+	"Backend:MockTime",      // clock.Install: pool ages, liveness, routing TTL, token expiry
+	"Backend:RTFetch",       // testhooks.GetRoutingTable
+	"Backend:RTForceUpdate", // testhooks.ForceRoutingTableUpdate
 }
 
 // skip is one test (or test prefix) the backend asks TestKit to skip.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/boltwire/neo4j/internal/clock"
 	"github.com/boltwire/neo4j/native"
 )
 
@@ -191,7 +192,7 @@ func handleNewBearerAuthTokenManager(b *backend, raw json.RawMessage) (response,
 		}
 		var exp *time.Time
 		if d.Auth.Data.ExpiresInMs != nil {
-			t := time.Now().Add(ms(*d.Auth.Data.ExpiresInMs))
+			t := clock.Now().Add(ms(*d.Auth.Data.ExpiresInMs)) // follows FakeTime like the manager
 			exp = &t
 		}
 		return tok, exp, nil
@@ -376,5 +377,10 @@ func init() {
 		"AuthTokenManagerClose":     handleAuthTokenManagerClose,
 		"ExecuteQuery":              handleExecuteQuery,
 		"GetConnectionPoolMetrics":  handleGetConnectionPoolMetrics,
+		"GetRoutingTable":           handleGetRoutingTable,
+		"ForcedRoutingTableUpdate":  handleForcedRoutingTableUpdate,
+		"FakeTimeInstall":           handleFakeTimeInstall,
+		"FakeTimeTick":              handleFakeTimeTick,
+		"FakeTimeUninstall":         handleFakeTimeUninstall,
 	}
 }

@@ -109,6 +109,9 @@ func (r *Router) run(ctx context.Context, f *flight, req Request, home string) {
 			r.tables[name] = e
 		}
 		e.table = t.clone()
+		if req.Database == "" && name != "" {
+			r.lastHome[home] = name
+		}
 		if req.Database == "" && name != "" && t.SSR {
 			r.home[home] = homeEntry{db: name, expires: t.Expires}
 		}
@@ -168,6 +171,10 @@ func (r *Router) discover(ctx context.Context, req Request) (Table, error) {
 		t, err := r.cfg.Fetch(ctx, addr, req)
 		if err == nil && len(t.Routers) == 0 {
 			err = fmt.Errorf("router %s answered a table without routers (%v)", addr, t)
+		} else if err == nil && len(t.Readers) == 0 {
+			// Without readers the cluster is not ready (or this router is
+			// cut off from it): ask the next router.
+			err = fmt.Errorf("router %s answered a table without readers (%v)", addr, t)
 		}
 		if err == nil {
 			return t, nil

@@ -73,7 +73,10 @@ type Router struct {
 	tables  map[string]*entry    // by database name
 	home    map[string]homeEntry // by homeKey(auth key, impersonated user)
 	flights map[string]*flight   // fetches under way, by flightKey
-	closed  bool
+	// lastHome is the latest home-database resolution per homeKey, kept
+	// for introspection (LastHome) only: Lookup uses home, which honours SSR.
+	lastHome map[string]string
+	closed   bool
 }
 
 // New returns a Router for cfg.
@@ -109,6 +112,8 @@ func New(cfg Config) (*Router, error) {
 		tables:  map[string]*entry{},
 		home:    map[string]homeEntry{},
 		flights: map[string]*flight{},
+
+		lastHome: map[string]string{},
 	}, nil
 }
 
@@ -343,6 +348,14 @@ func (r *Router) purgeLocked(now time.Time) {
 // authenticated user) now, even if the held one is fresh, and returns it. It
 // shares a fetch already under way.
 func (r *Router) ForceRefresh(ctx context.Context, db string) (Table, error) {
+	return r.Refresh(ctx, Query{Database: db})
+}
+
+// Refresh is ForceRefresh for q: q.Database ("" = the home database of q's
+// user), with q.Bookmarks, q.ImpersonatedUser and q.Auth going with the ROUTE.
+// q.Mode is not used.
+func (r *Router) Refresh(ctx context.Context, q Query) (Table, error) {
+	db := q.Database
 	if err := ctx.Err(); err != nil {
 		return Table{}, fmt.Errorf("routing: refreshing %s: %w", dbName(db), err)
 	}
@@ -351,13 +364,23 @@ func (r *Router) ForceRefresh(ctx context.Context, db string) (Table, error) {
 		r.mu.Unlock()
 		return Table{}, ErrClosed
 	}
-	f := r.joinLocked(ctx, db, Query{Database: db})
+	f := r.joinLocked(ctx, db, q)
 	r.mu.Unlock()
 	t, err := r.await(ctx, f)
 	if err != nil {
 		return Table{}, err
 	}
 	return t.clone(), nil
+}
+
+// LastHome returns the database the latest fetch for the home database of
+// the driver's own user (no session auth, no impersonation) resolved to,
+// whether or not the server allows caching it (see HomeDatabase).
+func (r *Router) LastHome() (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	db, ok := r.lastHome[homeKey("", "")]
+	return db, ok
 }
 
 // Close cancels the fetches under way (their waiters get an error) and makes
