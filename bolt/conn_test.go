@@ -395,9 +395,11 @@ func TestRouteAndTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, c.Hints().Telemetry)
 	require.True(t, c.Hints().SSR)
-	c.Telemetry(TelemetryAutoCommit)
+	acked := c.Telemetry(TelemetryAutoCommit)
+	require.False(t, acked(), "no reply read yet")
 	rt, err := c.Route(context.Background(), RouteRequest{Bookmarks: []string{"b"}, Database: "neo4j"})
 	require.NoError(t, err)
+	require.True(t, acked(), "TELEMETRY was answered with SUCCESS")
 	require.Equal(t, RoutingTable{TTL: 300 * time.Second, Database: "neo4j", Writers: []string{"a:1"},
 		Readers: []string{"a:1", "b:1"}, Routers: []string{"c:1"}}, rt)
 	p.wait()

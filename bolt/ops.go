@@ -340,13 +340,24 @@ func parseRT(rt map[string]any, src string) (RoutingTable, error) {
 // Telemetry queues TELEMETRY(api) to go out with the next request. It does nothing
 // unless the version has TELEMETRY and the server asked for it (hint telemetry.enabled),
 // and nothing outside the READY state (in a transaction, with open results, failed).
-func (c *Conn) Telemetry(api int) {
+//
+// The returned acked reports, once the next request's replies have been read,
+// whether the server answered this TELEMETRY with SUCCESS (false when nothing
+// was queued, or the connection failed before the reply). Like the connection,
+// it must not be called concurrently with other uses of c.
+func (c *Conn) Telemetry(api int) (acked func() bool) {
 	if c.defunct != nil || !c.version.Has(FeatureTelemetry) || !c.hints.Telemetry ||
 		c.inTx || len(c.streams) > 0 || c.failure != nil {
-		return
+		return notAcked
 	}
-	c.queueTelemetry(api)
+	req, err := c.queueTelemetry(api)
+	if err != nil || req == nil {
+		return notAcked
+	}
+	return func() bool { return req.done && req.err == nil }
 }
+
+func notAcked() bool { return false }
 
 // ReAuth replaces the connection's credentials with LOGOFF + LOGON (Bolt 5.1+). It
 // returns an error wrapping ErrUnsupported on older versions and ErrBusy inside a

@@ -88,6 +88,9 @@ func (s *session) executeManaged(ctx context.Context, op string, mode AccessMode
 		return nil, err
 	}
 	state := newRetryState(s.d.config.MaxTransactionRetryTime)
+	// TELEMETRY goes once per call: retries skip it once it was answered.
+	s.inManaged = true
+	defer func() { s.inManaged, s.telemetryDone = false, false }()
 	for attempt := 1; ; attempt++ {
 		v, err := s.runManagedOnce(ctx, mode, work, tc)
 		if err == nil {

@@ -26,6 +26,12 @@ type session struct {
 	fetchSize    int
 	trace        func(bool, string) // session-level Bolt trace, nil if none
 	telemetryAPI int                // overrides the managed-tx kind (ExecuteQuery)
+	// telemetryAck reports whether the latest TELEMETRY was answered with
+	// SUCCESS (read when its connection is released). During a managed
+	// call (inManaged), telemetryDone says one was, so retries skip it.
+	telemetryAck  func() bool
+	telemetryDone bool
+	inManaged     bool
 
 	busy          atomic.Bool
 	closed        bool
@@ -274,6 +280,7 @@ func (s *session) releaseConnCtx(ctx context.Context, bc *bconn, err error) {
 	if bc == nil {
 		return
 	}
+	s.settleTelemetry()
 	if bc.pool == nil {
 		bc.Close()
 		return
@@ -325,15 +332,26 @@ func (s *session) noteError(ctx context.Context, bc *bconn, err error) {
 	}
 }
 
-// telemetry queues the TELEMETRY message for api unless disabled.
+// telemetry queues the TELEMETRY message for api unless disabled or already
+// acknowledged during this API call (a managed transaction's retries).
 func (s *session) telemetry(bc *bconn, api int) {
-	if s.d.config.TelemetryDisabled {
+	if s.d.config.TelemetryDisabled || s.telemetryDone {
 		return
 	}
 	if api == telemetryManaged && s.telemetryAPI != telemetryDefault {
 		api = s.telemetryAPI
 	}
-	bc.Telemetry(api)
+	s.telemetryAck = bc.Telemetry(api)
+}
+
+// settleTelemetry records whether the TELEMETRY queued on a connection about
+// to be released got through. It runs before the release: afterwards the
+// connection may belong to another goroutine.
+func (s *session) settleTelemetry() {
+	if s.telemetryAck != nil && s.telemetryAck() && s.inManaged {
+		s.telemetryDone = true
+	}
+	s.telemetryAck = nil
 }
 
 // finishAutoResult buffers an unconsumed auto-commit result so its connection
