@@ -86,6 +86,7 @@ type bconn struct {
 	pool      *serverPool[*bconn] // nil for unpooled (traced) connections
 	busy      atomic.Bool         // guards against concurrent use through results/transactions
 	staleAuth atomic.Bool         // AuthorizationExpired seen: re-authenticate before reuse
+	reused    bool                // it has been back in the pool since it was dialled
 }
 
 func (d *driver) poolFor(address string) (*serverPool[*bconn], error) {
@@ -233,14 +234,33 @@ func (d *driver) VerifyConnectivity(ctx context.Context) error {
 func (d *driver) GetServerInfo(ctx context.Context) (ServerInfo, error) {
 	s := newSession(d, SessionConfig{AccessMode: AccessModeRead})
 	defer s.Close(context.WithoutCancel(ctx))
-	bc, err := s.acquire(ctx, AccessModeRead)
-	if err != nil {
-		return nil, err
+	for attempt := 1; ; attempt++ {
+		bc, err := s.acquire(ctx, AccessModeRead)
+		if err != nil {
+			return nil, err
+		}
+		if bc.reused {
+			// An idle pooled connection proves nothing by itself: a RESET
+			// round trip shows the server still answers on it.
+			if err := bc.Reset(ctx); err != nil {
+				err = convertErr(err, bc.Address())
+				s.noteError(ctx, bc, err)
+				s.releaseConn(bc, err)
+				if attempt >= verifyAttempts || ctx.Err() != nil || !IsConnectivityError(err) {
+					return nil, err
+				}
+				continue // that connection was dead: try another (or a new one)
+			}
+		}
+		info := serverInfoOf(bc.Conn)
+		s.releaseConn(bc, nil)
+		return info, nil
 	}
-	info := serverInfoOf(bc.Conn)
-	s.releaseConn(bc, nil)
-	return info, nil
 }
+
+// verifyAttempts bounds how many dead pooled connections GetServerInfo and
+// VerifyConnectivity step over before reporting the failure.
+const verifyAttempts = 3
 
 func (d *driver) VerifyAuthentication(ctx context.Context, auth *AuthToken) error {
 	if d.closed.Load() {

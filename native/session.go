@@ -285,6 +285,7 @@ func (s *session) releaseConnCtx(ctx context.Context, bc *bconn, err error) {
 		bc.Close()
 		return
 	}
+	bc.reused = true // written before the pool hands it to anyone else
 	// A connection that died for another reason than the caller's context
 	// (server restart, network failure) suggests that the idle ones to the same
 	// server are dead too: close them rather than hand them out one by one.
