@@ -59,9 +59,14 @@ type DialConfig struct {
 	// TLS, when non-nil, encrypts the connection. ServerName defaults to the host of
 	// Address; MinVersion is raised to TLS 1.2. See TLSConfig.
 	TLS *tls.Config
-	// ConnectTimeout bounds TCP connect, TLS, Bolt handshake and authentication
-	// together; 0 = only the context.
+	// ConnectTimeout bounds TCP connect and TLS and, unless HandshakeTimeout is
+	// set, the Bolt handshake and authentication too (one budget for all);
+	// 0 = only the context.
 	ConnectTimeout time.Duration
+	// HandshakeTimeout, when positive, gives the Bolt handshake and
+	// authentication their own budget, started once TCP (and TLS) are up, so
+	// that ConnectTimeout bounds reaching the server only.
+	HandshakeTimeout time.Duration
 	// KeepAlive is the TCP keep-alive period; 0 = system default, negative = off.
 	KeepAlive time.Duration
 	// Versions, when non-nil, is the exact set of versions to propose (tests).

@@ -96,25 +96,32 @@ func (k msgKind) String() string { return msgNames[k] }
 // Dial connects to cfg.Address: TCP (with keep-alive), TLS when cfg.TLS is set, the Bolt
 // handshake, then HELLO (and LOGON from Bolt 5.1) sent in one write.
 func Dial(ctx context.Context, cfg DialConfig) (*Conn, error) {
+	connCtx := ctx
 	if cfg.ConnectTimeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)
+		connCtx, cancel = context.WithTimeout(ctx, cfg.ConnectTimeout)
 		defer cancel()
 	}
 	d := net.Dialer{KeepAlive: cfg.KeepAlive}
-	nc, err := d.DialContext(ctx, "tcp", cfg.Address)
+	nc, err := d.DialContext(connCtx, "tcp", cfg.Address)
 	if err != nil {
 		return nil, &ConnectivityError{Address: cfg.Address, Op: "dial", Err: err}
 	}
 	if cfg.TLS != nil {
 		tc := tls.Client(nc, tlsClientConfig(cfg.TLS, cfg.Address))
-		if err := tc.HandshakeContext(ctx); err != nil {
+		if err := tc.HandshakeContext(connCtx); err != nil {
 			nc.Close()
 			return nil, &ConnectivityError{Address: cfg.Address, Op: "tls handshake", Err: err}
 		}
 		nc = tc
 	}
-	c, err := NewConn(ctx, nc, cfg)
+	hsCtx := connCtx
+	if cfg.HandshakeTimeout > 0 {
+		var cancel context.CancelFunc
+		hsCtx, cancel = context.WithTimeout(ctx, cfg.HandshakeTimeout)
+		defer cancel()
+	}
+	c, err := NewConn(hsCtx, nc, cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,9 @@ type Config struct {
 	// fails. Default LivenessCheckDisabled; 0 pings every reused connection;
 	// negative is an error.
 	ConnectionLivenessCheckTimeout time.Duration
-	// SocketConnectTimeout bounds dialling, TLS and the Bolt handshake.
+	// SocketConnectTimeout bounds reaching a server: the TCP connect and TLS.
+	// The Bolt handshake and authentication that follow are bounded by
+	// ConnectionAcquisitionTimeout when it is positive, else by this timeout.
 	// Default 5 s; 0 or negative means no timeout (the context still applies).
 	SocketConnectTimeout time.Duration
 	// SocketKeepalive enables TCP keep-alive probes. Default true.

@@ -3,6 +3,8 @@ package native
 import (
 	"context"
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -163,6 +165,12 @@ func (d *driver) dialBolt(ctx context.Context, address string, tok AuthToken, tr
 	if cfg.ConnectTimeout < 0 {
 		cfg.ConnectTimeout = 0
 	}
+	// The connect timeout is for reaching the server; the handshake has the
+	// acquisition budget (the pool bounds the whole dial by it as well).
+	cfg.HandshakeTimeout = cfg.ConnectTimeout
+	if t := d.config.ConnectionAcquisitionTimeout; t > 0 {
+		cfg.HandshakeTimeout = t
+	}
 	if !d.config.SocketKeepalive {
 		cfg.KeepAlive = -1
 	}
@@ -172,7 +180,22 @@ func (d *driver) dialBolt(ctx context.Context, address string, tok AuthToken, tr
 	if d.target.encrypted {
 		cfg.TLS = d.tlsConfig(address)
 	}
-	return bolt.Dial(ctx, cfg)
+	c, err := bolt.Dial(ctx, cfg)
+	if err != nil && ctx.Err() == nil && isTimeout(err) {
+		// The driver's own connect or handshake timeout, not the caller's
+		// context: a retryable timeout, however far the dial got.
+		// %v: the cause's text without making it match the caller's
+		// context.DeadlineExceeded.
+		return nil, &ConnectivityError{Address: address, Inner: fmt.Errorf("%w: %v", ErrConnectTimeout, err)}
+	}
+	return c, err
+}
+
+// isTimeout reports a deadline that expired, whether it surfaced as the
+// context's error or as a socket timeout.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 func (d *driver) tlsConfig(address string) *tls.Config {

@@ -182,8 +182,9 @@ func (e *ConnectivityError) Unwrap() error { return e.Inner }
 var ErrPoolAcquisitionTimeout = errors.New("timed out waiting for a free connection in the pool")
 
 // ErrConnectTimeout is wrapped by the ConnectivityError returned when dialling a
-// server took longer than Config.SocketConnectTimeout or the acquisition
-// timeout. Unlike the caller's own context ending, it is retryable.
+// server (TCP connect, TLS, Bolt handshake or authentication) ran out of
+// Config.SocketConnectTimeout or the acquisition timeout. Unlike the caller's
+// own context ending, it is retryable.
 var ErrConnectTimeout = errors.New("timed out connecting to the server")
 
 // ErrDriverClosed is wrapped by errors of operations on a closed Driver.

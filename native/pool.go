@@ -101,7 +101,7 @@ func (p *serverPool[C]) borrow(ctx context.Context) (C, time.Duration, error) {
 			cancel()
 			if err != nil {
 				p.freeSlot()
-				if !callerDone(ctx) && isContextErr(err) {
+				if !callerDone(ctx) && isContextErr(err) && !errors.Is(err, ErrConnectTimeout) {
 					// The driver's own connect or acquisition timeout, not the
 					// caller's context: report it as a (retryable) timeout.
 					inner := err

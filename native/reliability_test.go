@@ -38,6 +38,7 @@ func TestConnectTimeoutIsRetried(t *testing.T) {
 	}()
 	d, err := NewDriver("bolt://"+ln.Addr().String(), NoAuth(), func(c *Config) {
 		c.SocketConnectTimeout = 100 * time.Millisecond
+		c.ConnectionAcquisitionTimeout = 100 * time.Millisecond // bounds the handshake
 		c.MaxTransactionRetryTime = 1500 * time.Millisecond
 	})
 	require.NoError(t, err)
