@@ -258,27 +258,19 @@ func TestClusterLeaderSwitchDuringExecuteWrite(t *testing.T) {
 	require.Equal(t, map[string]bool{"a": true, "c": true}, seen)
 }
 
-func TestClusterEmptyReadersRefresh(t *testing.T) {
+// A table without readers is not a valid answer (TestKit
+// test_should_fail_on_routing_table_with_no_reader): discovery refuses it, and a
+// managed transaction retries until the router lists readers again.
+func TestClusterReaderlessTableRefused(t *testing.T) {
 	c := newScenarioCluster(t, "a", "b")
 	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Writers: []string{"a"}})
 	ctx := scenarioCtx(t)
 	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
-	require.Equal(t, "a", write(ctx, t, d, onNeo4j))
-	require.Equal(t, 1, c.Member("a").Count("ROUTE"))
-
-	// No readers in the held (fresh) table: a read refreshes it.
-	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
-	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
-	require.Equal(t, 2, c.Member("a").Count("ROUTE"))
-
-	// Still none after the refresh: the managed read retries until readers
-	// come back.
-	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Writers: []string{"a"}})
-	c.SetTTL(0)
-	require.Equal(t, "a", write(ctx, t, d, onNeo4j)) // picks up the reader-less table
 	time.AfterFunc(300*time.Millisecond, func() {
 		c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"b"}, Writers: []string{"a"}})
 	})
+	require.Equal(t, "a", write(ctx, t, d, onNeo4j))
+	require.GreaterOrEqual(t, c.Member("a").Count("ROUTE"), 2, "the reader-less answer was not used")
 	require.Equal(t, "b", read(ctx, t, d, onNeo4j))
 }
 
