@@ -59,6 +59,10 @@ func (r *directRouter) forgetServer(string)         {}
 func (r *directRouter) forgetWriter(string, string) {}
 func (r *directRouter) close()                      {}
 
+// codeDatabaseUnavailable is the server error after which the server is
+// forgotten by the routing tables.
+const codeDatabaseUnavailable = "Neo.TransientError.General.DatabaseUnavailable"
+
 // serverUnreachable reports whether a connectivity error met while borrowing a
 // connection to a server means the server should leave the routing tables. A
 // pool that stayed full (ErrPoolAcquisitionTimeout) says the server is busy,

@@ -318,6 +318,13 @@ func (s *session) noteError(ctx context.Context, bc *bconn, err error) {
 		if bc != nil {
 			s.d.router.forgetWriter(bc.Address(), s.database())
 		}
+	case codeDatabaseUnavailable:
+		// The server cannot serve the database now (store copy, restart): leave
+		// it out of the routing tables so the retry goes elsewhere or asks the
+		// routers again.
+		if bc != nil {
+			s.d.router.forgetServer(bc.Address())
+		}
 	case codeAuthorizationExpired:
 		if bc != nil {
 			bc.staleAuth.Store(true)

@@ -1,0 +1,35 @@
+package native_test
+
+import (
+	"sync/atomic"
+	"testing"
+
+	"github.com/boltwire/neo4j/internal/boltstub"
+	"github.com/boltwire/neo4j/native"
+	"github.com/stretchr/testify/require"
+)
+
+// A server answering DatabaseUnavailable leaves the routing table: the retry
+// does not go back to it while the table is still fresh, but refreshes and
+// goes to the writer the routers name now.
+func TestClusterForgetsServerOnDatabaseUnavailable(t *testing.T) {
+	c := newScenarioCluster(t, "r", "w1", "w2")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"r"}, Readers: []string{"r"}, Writers: []string{"w1"}})
+	c.Member("w1").OnQuery(func(boltstub.Query) boltstub.Result {
+		c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"r"}, Readers: []string{"r"}, Writers: []string{"w2"}})
+		return boltstub.Result{Failure: "Neo.TransientError.General.DatabaseUnavailable", Message: "store copy"}
+	})
+	ctx := scenarioCtx(t)
+	d := scenarioDriver(t, "neo4j://"+c.Member("r").Address())
+	var tries atomic.Int32
+	s := d.NewSession(ctx, onNeo4j)
+	defer s.Close(ctx)
+	got, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (string, error) {
+		tries.Add(1)
+		return whoServes(ctx)(tx)
+	})
+	require.NoError(t, err)
+	require.Equal(t, "w2", got)
+	require.Equal(t, int32(2), tries.Load())
+	require.Equal(t, 2, c.Member("r").Count("ROUTE"), "the table was refreshed although its TTL had not run out")
+}
