@@ -35,9 +35,9 @@
 //     CALL { … } IN TRANSACTIONS. One round trip (RUN and PULL are pipelined).
 //   - Session.ExecuteRead / ExecuteWrite (and the generic ExecuteRead[T] / ExecuteWrite[T]):
 //     managed transactions, retried on transient server errors, lost connections,
-//     leader changes and expired authorization, with waits of 1 s × 2ⁿ ± 20 % until
-//     Config.MaxTransactionRetryTime (30 s by default) has passed since the first
-//     failure, or the context ends. A retry-exhausted call returns a
+//     leader changes and expired authorization, with waits of 1 s × 2ⁿ ± 20 % (each
+//     capped by what is left of the budget) until Config.MaxTransactionRetryTime
+//     (30 s by default) has passed since the first failure, or the context ends. A retry-exhausted call returns a
 //     *TransactionExecutionLimit holding every attempt's error. If the connection
 //     is lost after COMMIT was sent, the outcome is unknown: the call returns a
 //     *CommitOutcomeUnknownError and is not retried. A managed write costs two round

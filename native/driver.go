@@ -181,7 +181,7 @@ func (d *driver) dialBolt(ctx context.Context, address string, tok AuthToken, tr
 		cfg.TLS = d.tlsConfig(address)
 	}
 	c, err := bolt.Dial(ctx, cfg)
-	if err != nil && ctx.Err() == nil && isTimeout(err) {
+	if err != nil && !callerDone(ctx) && isTimeout(err) {
 		// The driver's own connect or handshake timeout, not the caller's
 		// context: a retryable timeout, however far the dial got.
 		// %v: the cause's text without making it match the caller's

@@ -50,7 +50,7 @@ func TestConnectTimeoutIsRetried(t *testing.T) {
 	require.NotErrorIs(t, err, context.DeadlineExceeded)
 	var tle *TransactionExecutionLimit
 	require.ErrorAs(t, err, &tle, "retried until the budget ran out")
-	require.Len(t, tle.Errors, 2)
+	require.GreaterOrEqual(t, len(tle.Errors), 2)
 
 	// The caller's own deadline is not retried.
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)

@@ -26,7 +26,8 @@ func retryDelay(n int, rnd func() float64) time.Duration {
 }
 
 // retryState decides whether and when to retry. It starts its clock at the
-// first failure.
+// first failure and retries while less than the budget has passed since, each
+// wait capped by the rest of the budget.
 type retryState struct {
 	budget       time.Duration
 	now          func() time.Time
@@ -53,10 +54,13 @@ func (r *retryState) next(ctx context.Context, err error) (delay time.Duration, 
 	if cerr := ctx.Err(); cerr != nil {
 		return 0, false, r.limit("context ended", cerr)
 	}
-	delay = retryDelay(len(r.errs)-1, r.rnd)
-	if now.Sub(r.firstFailure)+delay > r.budget {
+	elapsed := now.Sub(r.firstFailure)
+	if elapsed >= r.budget {
 		return 0, false, r.limit("retry budget (MaxTransactionRetryTime "+r.budget.String()+") exhausted", nil)
 	}
+	// The back-off is capped by what is left of the budget: the last attempt
+	// comes when the budget runs out rather than being given up early.
+	delay = min(retryDelay(len(r.errs)-1, r.rnd), r.budget-elapsed)
 	return delay, true, nil
 }
 

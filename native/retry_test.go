@@ -39,12 +39,16 @@ func TestRetryStateBudgetCountsFromFirstFailure(t *testing.T) {
 	d, retry, _ = st.next(ctx, transient)
 	require.True(t, retry)
 	require.Equal(t, 2*time.Second, d)
-	now = now.Add(d)                        // 3 s since the first failure
-	_, retry, err = st.next(ctx, transient) // 3 s + 4 s > 5 s
+	now = now.Add(d)                      // 3 s since the first failure
+	d, retry, _ = st.next(ctx, transient) // 4 s would end past 5 s: capped
+	require.True(t, retry)
+	require.Equal(t, 2*time.Second, d, "the wait is capped by the rest of the budget")
+	now = now.Add(d) // 5 s: the budget is spent
+	_, retry, err = st.next(ctx, transient)
 	require.False(t, retry)
 	var tle *TransactionExecutionLimit
 	require.ErrorAs(t, err, &tle)
-	require.Len(t, tle.Errors, 3)
+	require.Len(t, tle.Errors, 4)
 	require.ErrorContains(t, err, "budget")
 
 	// Non-retryable errors come back unchanged.
