@@ -158,6 +158,7 @@ func TestExecuteReadStopsWhenBudgetExhausted(t *testing.T) {
 	ctx := context.Background()
 	s := d.NewSession(ctx, SessionConfig{})
 	defer s.Close(ctx)
+	start := time.Now()
 	_, err := s.ExecuteRead(ctx, func(tx ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, "MATCH (n) RETURN n", nil)
 		if err != nil {
@@ -165,13 +166,16 @@ func TestExecuteReadStopsWhenBudgetExhausted(t *testing.T) {
 		}
 		return res.Collect(ctx)
 	})
+	took := time.Since(start)
 	var tle *TransactionExecutionLimit
 	require.ErrorAs(t, err, &tle)
-	require.Len(t, tle.Errors, 2, "attempts at 0 s and ≈1 s; the next wait (≥1.6 s) would exceed 2 s")
+	require.Len(t, tle.Errors, 3, "attempts at 0 s, ≈1 s and 2 s (the second wait is capped by the budget)")
+	require.GreaterOrEqual(t, took, 2*time.Second)
+	require.Less(t, took, 3500*time.Millisecond, "no wait past the budget")
 	var nerr *Neo4jError
 	require.ErrorAs(t, err, &nerr)
 	require.Equal(t, "Neo.TransientError.General.DatabaseUnavailable", nerr.Code)
-	require.Equal(t, 2, srv.runCount())
+	require.Equal(t, 3, srv.runCount())
 	srv.mu.Lock()
 	require.Equal(t, "r", srv.begins[0]["mode"])
 	srv.mu.Unlock()
