@@ -1,11 +1,9 @@
 package native_test
 
 import (
-	"sync/atomic"
 	"testing"
 
 	"github.com/boltwire/neo4j/internal/boltstub"
-	"github.com/boltwire/neo4j/native"
 	"github.com/stretchr/testify/require"
 )
 
@@ -21,15 +19,8 @@ func TestClusterForgetsServerOnDatabaseUnavailable(t *testing.T) {
 	})
 	ctx := scenarioCtx(t)
 	d := scenarioDriver(t, "neo4j://"+c.Member("r").Address())
-	var tries atomic.Int32
-	s := d.NewSession(ctx, onNeo4j)
-	defer s.Close(ctx)
-	got, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (string, error) {
-		tries.Add(1)
-		return whoServes(ctx)(tx)
-	})
-	require.NoError(t, err)
+	got, tries := countedWrite(ctx, t, d, onNeo4j)
 	require.Equal(t, "w2", got)
-	require.Equal(t, int32(2), tries.Load())
+	require.Equal(t, int32(2), tries)
 	require.Equal(t, 2, c.Member("r").Count("ROUTE"), "the table was refreshed although its TTL had not run out")
 }

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -235,16 +234,9 @@ func TestClusterLeaderSwitchDuringExecuteWrite(t *testing.T) {
 	// a answers NotALeader, the driver forgets it as a writer, refreshes, and
 	// retries on b.
 	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a", "b", "c"}, Readers: []string{"a", "c"}, Writers: []string{"b"}})
-	var tries atomic.Int32
-	s := d.NewSession(ctx, onNeo4j)
-	defer s.Close(ctx)
-	got, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (string, error) {
-		tries.Add(1)
-		return whoServes(ctx)(tx)
-	})
-	require.NoError(t, err)
+	got, tries := countedWrite(ctx, t, d, onNeo4j)
 	require.Equal(t, "b", got)
-	require.Equal(t, int32(2), tries.Load(), "one failed attempt on the old leader")
+	require.Equal(t, int32(2), tries, "one failed attempt on the old leader")
 	routes := 0
 	for _, m := range c.Members() {
 		routes += m.Count("ROUTE")

@@ -1,7 +1,6 @@
 package native_test
 
 import (
-	"context"
 	"io"
 	"net"
 	"testing"
@@ -44,19 +43,8 @@ func slowProxy(t *testing.T, target string, delay time.Duration) string {
 // The connect timeout bounds reaching the server only; a slow Bolt handshake
 // is bounded by the acquisition timeout (D25).
 func TestConnectTimeoutDoesNotBoundHandshake(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	sc := boltstub.MustParse(t, `
-		!: BOLT 5.0
-		C: LOGIN
-		C: RUN "RETURN 1 AS n" * *
-		S: SUCCESS {"fields": ["n"]}
-		C: PULL *
-		S: RECORD [1]
-		S: SUCCESS {"type": "r"}
-		?: GOODBYE
-	`)
-	stub := boltstub.New(t, "server", sc)
+	ctx := scenarioCtx(t)
+	stub := boltstub.New(t, "server", boltstub.MustParse(t, "!: BOLT 5.0\nC: LOGIN\n"+return1Exchange+"?: GOODBYE"))
 	addr := slowProxy(t, stub.Address(), 400*time.Millisecond)
 	d, err := native.NewDriver("bolt://"+addr, native.NoAuth(), func(c *native.Config) {
 		c.SocketConnectTimeout = 100 * time.Millisecond
@@ -64,12 +52,7 @@ func TestConnectTimeoutDoesNotBoundHandshake(t *testing.T) {
 	})
 	require.NoError(t, err)
 	defer d.Close(ctx)
-	s := d.NewSession(ctx, native.SessionConfig{})
-	defer s.Close(ctx)
-	res, err := s.Run(ctx, "RETURN 1 AS n", nil)
-	rec, err := native.Single(ctx, res, err)
-	require.NoError(t, err)
-	require.Equal(t, []any{int64(1)}, rec.Values)
+	runReturn1(ctx, t, d)
 
 	// The acquisition timeout does bound it.
 	silent := boltstub.New(t, "silent", boltstub.MustParse(t, "!: HANG HANDSHAKE"))

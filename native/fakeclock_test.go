@@ -1,7 +1,6 @@
 package native_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -15,15 +14,8 @@ import (
 // (internal/clock), so a fake clock decides when a pooled connection is pinged
 // or retired.
 func TestPoolFollowsFakeClock(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	query := `
-		C: RUN "RETURN 1 AS n" * *
-		S: SUCCESS {"fields": ["n"]}
-		C: PULL *
-		S: RECORD [1]
-		S: SUCCESS {"type": "r"}
-	`
+	ctx := scenarioCtx(t)
+	query := return1Exchange
 	first := boltstub.MustParse(t, "!: BOLT 5.0\nC: LOGIN\n"+query+query+"C: RESET\nS: SUCCESS\n"+query+"?: GOODBYE")
 	second := boltstub.MustParse(t, "!: BOLT 5.0\nC: LOGIN\n"+query+"?: GOODBYE")
 	stub := boltstub.New(t, "server", first, second)
@@ -36,22 +28,14 @@ func TestPoolFollowsFakeClock(t *testing.T) {
 	})
 	require.NoError(t, err)
 	defer d.Close(ctx)
-	run := func() {
-		t.Helper()
-		s := d.NewSession(ctx, native.SessionConfig{})
-		defer s.Close(ctx)
-		res, err := s.Run(ctx, "RETURN 1 AS n", nil)
-		_, err = native.Single(ctx, res, err)
-		require.NoError(t, err)
-	}
-	run()
+	runReturn1(ctx, t, d)
 	fake.Advance(2*time.Second - time.Millisecond)
-	run()
+	runReturn1(ctx, t, d)
 	require.Equal(t, 0, stub.Count("RESET"), "idle for less than the liveness timeout")
 	fake.Advance(2*time.Second + time.Millisecond)
-	run()
+	runReturn1(ctx, t, d)
 	require.Equal(t, 1, stub.Count("RESET"), "idle for longer: pinged before reuse")
 	fake.Advance(time.Hour)
-	run()
+	runReturn1(ctx, t, d)
 	require.Equal(t, 2, stub.Connections(), "past MaxConnectionLifetime: retired, a new one dialled")
 }

@@ -1,9 +1,7 @@
 package native_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/boltwire/neo4j/internal/boltstub"
 	"github.com/boltwire/neo4j/native"
@@ -23,8 +21,7 @@ const telemetryHello = `
 // TELEMETRY goes once per API call: sent again after a connection died before
 // answering it, not again after the server acknowledged it.
 func TestTelemetryOncePerManagedCall(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := scenarioCtx(t)
 	dies := boltstub.MustParse(t, telemetryHello+`
 		C: TELEMETRY 0
 		S: <CLOSE>

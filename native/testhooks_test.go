@@ -12,8 +12,7 @@ import (
 )
 
 func TestHookForceUpdateAndFetchRoutingTable(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := scenarioCtx(t)
 	sc := boltstub.MustParse(t, `
 		!: BOLT 5.4
 		!: AUTO RESET

@@ -1,9 +1,7 @@
 package native_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/boltwire/neo4j/internal/boltstub"
 	"github.com/boltwire/neo4j/native"
@@ -14,32 +12,15 @@ import (
 // handshake proves the server answers) and proves an idle pooled connection
 // with a RESET round trip (D14).
 func TestVerifyConnectivityResetsPooledConnection(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	sc := boltstub.MustParse(t, `
-		!: BOLT 5.0
-		C: LOGIN
-		C: RUN "RETURN 1 AS n" * *
-		S: SUCCESS {"fields": ["n"]}
-		C: PULL *
-		S: RECORD [1]
-		S: SUCCESS {"type": "r"}
-		C: RESET
-		S: SUCCESS
-		?: GOODBYE
-	`)
+	ctx := scenarioCtx(t)
+	sc := boltstub.MustParse(t, "!: BOLT 5.0\nC: LOGIN\n"+return1Exchange+"C: RESET\nS: SUCCESS\n?: GOODBYE")
 	stub := boltstub.New(t, "server", sc)
 	d, err := native.NewDriver("bolt://"+stub.Address(), native.NoAuth())
 	require.NoError(t, err)
 	defer d.Close(ctx)
 	require.NoError(t, d.VerifyConnectivity(ctx))
 	require.Equal(t, 0, stub.Count("RESET"), "a fresh connection needs no RESET")
-
-	s := d.NewSession(ctx, native.SessionConfig{})
-	res, err := s.Run(ctx, "RETURN 1 AS n", nil)
-	_, err = native.Single(ctx, res, err)
-	require.NoError(t, err)
-	require.NoError(t, s.Close(ctx))
+	runReturn1(ctx, t, d)
 
 	info, err := d.GetServerInfo(ctx)
 	require.NoError(t, err)
@@ -51,8 +32,7 @@ func TestVerifyConnectivityResetsPooledConnection(t *testing.T) {
 // A pooled connection that died while idle is stepped over: VerifyConnectivity
 // dials a new one instead of failing.
 func TestVerifyConnectivitySkipsDeadPooledConnection(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
+	ctx := scenarioCtx(t)
 	first := boltstub.MustParse(t, `
 		!: BOLT 5.0
 		C: LOGIN

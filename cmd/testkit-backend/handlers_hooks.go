@@ -18,12 +18,18 @@ type routingTableReq struct {
 	Bookmarks []string `json:"bookmarks"` // ForcedRoutingTableUpdate only
 }
 
-func handleGetRoutingTable(b *backend, raw json.RawMessage) (response, error) {
+// routingTableDriver decodes a routing-table request and finds its driver.
+func routingTableDriver(b *backend, raw json.RawMessage) (routingTableReq, *driverEntry, error) {
 	req, err := decodeData[routingTableReq](raw)
 	if err != nil {
-		return response{}, err
+		return req, nil, err
 	}
 	d, err := lookup(b, b.drivers, "driver", req.DriverID)
+	return req, d, err
+}
+
+func handleGetRoutingTable(b *backend, raw json.RawMessage) (response, error) {
+	req, d, err := routingTableDriver(b, raw)
 	if err != nil {
 		return response{}, err
 	}
@@ -48,11 +54,7 @@ func handleGetRoutingTable(b *backend, raw json.RawMessage) (response, error) {
 }
 
 func handleForcedRoutingTableUpdate(b *backend, raw json.RawMessage) (response, error) {
-	req, err := decodeData[routingTableReq](raw)
-	if err != nil {
-		return response{}, err
-	}
-	d, err := lookup(b, b.drivers, "driver", req.DriverID)
+	req, d, err := routingTableDriver(b, raw)
 	if err != nil {
 		return response{}, err
 	}

@@ -33,6 +33,10 @@ func (f *Fake) Advance(d time.Duration) {
 	f.mu.Unlock()
 }
 
+// NewFake returns a fake clock reading t, not installed: pass its Now where a
+// clock function is wanted (tests), or use Install for the process-wide one.
+func NewFake(t time.Time) *Fake { return &Fake{now: t} }
+
 var installed atomic.Pointer[Fake]
 
 // Now returns the installed fake's time, or time.Now() when none is installed.
@@ -49,7 +53,7 @@ func Since(t time.Time) time.Duration { return Now().Sub(t) }
 // Install freezes the clock at the current real time and returns the fake to
 // advance. A fake already installed is replaced.
 func Install() *Fake {
-	f := &Fake{now: time.Now()}
+	f := NewFake(time.Now())
 	installed.Store(f)
 	return f
 }

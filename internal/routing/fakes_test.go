@@ -8,28 +8,14 @@ import (
 	"testing"
 	"time"
 
+	iclock "github.com/boltwire/neo4j/internal/clock"
 	"github.com/stretchr/testify/require"
 )
 
 // clock is a fake clock that moves only when told.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+type clock = iclock.Fake
 
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
+func newClock() *clock { return iclock.NewFake(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)) }
 
 // call is one recorded Fetch.
 type call struct {
