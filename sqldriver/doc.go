@@ -104,7 +104,7 @@
 //	connection_acquisition_timeout=DURATION    wait for a pooled socket (60s)
 //	max_connection_lifetime=DURATION           retire older sockets (1h; 0: never)
 //	connection_liveness_check_timeout=DURATION|disabled  ping idle sockets before reuse (disabled)
-//	socket_connect_timeout=DURATION            dial + TLS + handshake (5s)
+//	socket_connect_timeout=DURATION            dial + TLS; handshake: acquisition timeout (5s)
 //	socket_keepalive=BOOL                      TCP keep-alive (true)
 //	max_transaction_retry_time=DURATION        native retry budget (30s)
 //	user_agent=TEXT                            sent in HELLO
