@@ -130,7 +130,7 @@ func TestBolt3PullAllAndNoDatabase(t *testing.T) {
 	require.ErrorIs(t, err, ErrUnsupported)
 	require.ErrorContains(t, err, `database "movies" needs Bolt 4.0+, but this connection negotiated Bolt 3.0`)
 	err = c.Begin(ctx, TxConfig{ImpersonatedUser: "bob"})
-	require.ErrorContains(t, err, `impersonated user "bob" needs Bolt 4.4+, but this connection negotiated Bolt 3.0`)
+	require.ErrorContains(t, err, `impersonation of user "bob" needs Bolt 4.4+, but this connection negotiated Bolt 3.0`)
 	_, err = c.Route(ctx, RouteRequest{Database: "movies"})
 	require.ErrorContains(t, err, `database "movies" needs Bolt 4.0+`)
 	require.True(t, c.IsIdle())
@@ -214,7 +214,7 @@ func TestRouteByProcedure4(t *testing.T) {
 		require.True(t, c.IsIdle())
 		_, err = c.Route(ctx, RouteRequest{ImpersonatedUser: "bob"})
 		require.ErrorIs(t, err, ErrUnsupported)
-		require.ErrorContains(t, err, `impersonated user "bob" needs Bolt 4.4+, but this connection negotiated Bolt `+v.String())
+		require.ErrorContains(t, err, `impersonation of user "bob" needs Bolt 4.4+, but this connection negotiated Bolt `+v.String())
 	}
 }
 

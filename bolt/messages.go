@@ -294,7 +294,7 @@ func (c *Conn) txKVs(tx *TxConfig) ([]kv, error) {
 		out = append(out, kv{"db", tx.Database})
 	}
 	if tx.ImpersonatedUser != "" {
-		if err := c.need(FeatureImpersonation, "impersonated user "+strconv.Quote(tx.ImpersonatedUser)); err != nil {
+		if err := c.need(FeatureImpersonation, "impersonation of user "+strconv.Quote(tx.ImpersonatedUser)); err != nil {
 			return nil, err
 		}
 		out = append(out, kv{"imp_user", tx.ImpersonatedUser})

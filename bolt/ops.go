@@ -258,7 +258,7 @@ func (c *Conn) Route(ctx context.Context, rr RouteRequest) (RoutingTable, error)
 		return RoutingTable{}, fmt.Errorf("bolt: Route inside a transaction: %w", ErrBusy)
 	}
 	if rr.ImpersonatedUser != "" {
-		if err := c.need(FeatureImpersonation, "impersonated user "+strconv.Quote(rr.ImpersonatedUser)); err != nil {
+		if err := c.need(FeatureImpersonation, "impersonation of user "+strconv.Quote(rr.ImpersonatedUser)); err != nil {
 			return RoutingTable{}, err
 		}
 	}

@@ -171,7 +171,7 @@ func ExampleNewDriver() {
 	fmt.Println(err)
 	// Output:
 	// URI scheme "http" is not supported (want bolt, bolt+s, bolt+ssc, neo4j, neo4j+s or neo4j+ssc)
-	// URI query "region=eu" is only allowed (as routing context) with the neo4j, neo4j+s and neo4j+ssc schemes
+	// URI query "region=eu" is only allowed (as routing context) with the neo4j, neo4j+s and neo4j+ssc schemes, not with bolt://
 	// Config.MaxConnectionPoolSize must not be 0 (negative means unlimited)
 }
 

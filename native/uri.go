@@ -85,7 +85,7 @@ func parseURI(raw string) (*target, error) {
 	}
 	if u.RawQuery != "" || u.ForceQuery {
 		if !t.routing {
-			return nil, usageErrorf("URI query %q is only allowed (as routing context) with the neo4j, neo4j+s and neo4j+ssc schemes", u.RawQuery)
+			return nil, usageErrorf("URI query %q is only allowed (as routing context) with the neo4j, neo4j+s and neo4j+ssc schemes, not with %s://", u.RawQuery, u.Scheme)
 		}
 		q, err := url.ParseQuery(u.RawQuery)
 		if err != nil {
