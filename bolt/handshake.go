@@ -63,11 +63,11 @@ func classicSlots(versions []Version) ([]slot, error) {
 }
 
 // defaultClassic is the classic part of the default proposal: 5.8–5.0 (a server choosing
-// 5.5, which none does, is refused as not offered), 4.4–4.2 (servers from 4.3 read the
-// range) and 4.1 on its own for older servers, which ignore ranges (a 4.2 server without
-// ranges falls back to 4.1). Four slots hold no more: 4.0 and 3.0 are spoken only when
-// forced with DialConfig.Versions or offered in a manifest.
-var defaultClassic = []slot{{0, 8, 8, 5}, {0, 2, 4, 4}, {0, 0, 1, 4}}
+// 5.5, which none does, is refused as not offered), 4.4–4.0 as one range (servers from
+// 4.3 read ranges) and 3.0 on its own. A 4.0–4.2 server that predates version ranges
+// reads the 4.x slot as 4.4 alone and settles on 3.0, which every 4.x server also
+// speaks; force 4.0–4.2 with DialConfig.Versions to get multi-database support there.
+var defaultClassic = []slot{{0, 8, 8, 5}, {0, 4, 4, 4}, {0, 0, 0, 3}}
 
 // proposal builds the 20 handshake bytes and the version set acceptable from a manifest.
 func proposal(style HandshakeStyle, forced []Version) (hello [20]byte, accept []Version, err error) {

@@ -26,8 +26,8 @@ func TestProposalBytes(t *testing.T) {
 		forced []Version
 		want   string
 	}{
-		{HandshakeAuto, nil, "6060b017 000001ff 00080805 00020404 00000104"},
-		{HandshakeClassic, nil, "6060b017 00010106 00080805 00020404 00000104"},
+		{HandshakeAuto, nil, "6060b017 000001ff 00080805 00040404 00000003"},
+		{HandshakeClassic, nil, "6060b017 00010106 00080805 00040404 00000003"},
 		{HandshakeClassic, []Version{{3, 0}}, "6060b017 00000003 00000000 00000000 00000000"},
 		{HandshakeClassic, []Version{{4, 3}, {4, 2}, {4, 1}, {4, 0}}, "6060b017 00030304 00000000 00000000 00000000"},
 		{HandshakeManifest, nil, "6060b017 000001ff 00000000 00000000 00000000"},
@@ -57,7 +57,7 @@ func TestManifestHandshakeFromCapture(t *testing.T) {
 	res, sent, out, err := handshakeAgainst(t, server, HandshakeAuto, nil)
 	require.NoError(t, err)
 	require.Equal(t, handshakeResult{version: Version{6, 1}, manifest: true}, res)
-	require.Equal(t, unhex(t, "6060b017 000001ff 00080805 00020404 00000104"), sent)
+	require.Equal(t, unhex(t, "6060b017 000001ff 00080805 00040404 00000003"), sent)
 	require.Equal(t, unhex(t, "0000010600"), out, "choice 6.1 + capabilities 0, queued with HELLO")
 
 	res, _, out, err = handshakeAgainst(t, server, HandshakeManifest, []Version{{5, 8}, {4, 4}})
@@ -121,6 +121,7 @@ func TestAutoFallsBackToClassic(t *testing.T) {
 	}{
 		{[]byte{0, 0, 8, 5}, Version{5, 8}}, {[]byte{0, 0, 2, 5}, Version{5, 2}}, {[]byte{0, 0, 4, 4}, Version{4, 4}},
 		{[]byte{0, 0, 3, 4}, Version{4, 3}}, {[]byte{0, 0, 2, 4}, Version{4, 2}}, {[]byte{0, 0, 1, 4}, Version{4, 1}},
+		{[]byte{0, 0, 0, 4}, Version{4, 0}}, {[]byte{0, 0, 0, 3}, Version{3, 0}},
 	} {
 		res, _, out, err := handshakeAgainst(t, tc.answer, HandshakeAuto, nil)
 		require.NoError(t, err)

@@ -39,9 +39,8 @@ func ParseVersion(s string) (Version, error) {
 }
 
 // SupportedVersions lists every Bolt version this package speaks, newest first.
-// Bolt 5.5 is deliberately absent: no server ever negotiated it. Bolt 4.0 and 3.0
-// are spoken when forced (DialConfig.Versions) or offered by a manifest; the default
-// classic proposal has no slot left for them (see defaultClassic).
+// Bolt 5.5 is deliberately absent: no server ever negotiated it. The default proposal
+// reaches all of them (see defaultClassic for how old servers settle).
 var SupportedVersions = []Version{
 	{6, 1}, {6, 0},
 	{5, 8}, {5, 7}, {5, 6},

@@ -35,9 +35,9 @@ var features = []string{
 	"Feature:Auth:Custom",   // native.CustomAuth
 	"Feature:Auth:Kerberos", // native.KerberosAuth
 	"Feature:Auth:Managed",  // native.AuthTokenManager, BasicTokenManager, BearerTokenManager
-	// Bolt versions spoken by package bolt (bolt.SupportedVersions) that the default
-	// handshake proposal reaches. Not 3.0: no slot is left for it (bolt/handshake.go
-	// defaultClassic); a 4.2 server without version ranges negotiates 4.1.
+	// Bolt versions spoken by package bolt (bolt.SupportedVersions), all reached by
+	// the default handshake proposal (bolt/handshake.go defaultClassic).
+	"Feature:Bolt:3.0",
 	"Feature:Bolt:4.1",
 	"Feature:Bolt:4.2",
 	"Feature:Bolt:4.3",
