@@ -45,6 +45,8 @@ type Conn struct {
 	failure      error      // FAILURE that put the server in FAILED (nil = not failed)
 	resetsQueued int        // RESETs sent whose SUCCESS has not been read
 	defunct      error      // non-nil once the connection is unusable
+	timedQueued  bool       // a request with a reply timeout waits to be flushed
+	readDL       bool       // the socket's read deadline is a reply or recv timeout
 
 	createdAt time.Time
 	lastUsed  time.Time
@@ -67,6 +69,11 @@ type request struct {
 	err    error          // FAILURE or IGNORED
 	done   bool
 	ends   bool // a PULL or DISCARD of all remaining records: its stream ends with it
+
+	// timeout, if positive, bounds the wait for the reply from the moment the
+	// request is written (deadline, set by flush), whatever the caller's context.
+	timeout  time.Duration
+	deadline time.Time
 }
 
 // msgKind names request messages.
@@ -275,18 +282,36 @@ func (c *Conn) fail(op string, err error) error {
 		}
 	}
 	e := &ConnectivityError{Address: c.addr, Op: op, Err: err}
+	// Requests pipelined behind one the server failed would only have been
+	// IGNORED: that FAILURE, not the lost connection, is why they did not run.
+	if c.failed() {
+		c.dropQueue(nil, c.failure)
+	}
 	c.closeTransport()
 	c.defunct = e
+	c.dropQueue(e, nil)
+	return e
+}
+
+// dropQueue ends every outstanding request with err or, when cause (a FAILURE
+// that made the server skip them) is non-nil, with an *IgnoredError carrying
+// cause. Their streams fail the same way.
+func (c *Conn) dropQueue(err, cause error) {
 	for _, r := range c.queue {
-		if !r.done {
-			r.done, r.err = true, e
-			if r.stream != nil && r.stream.err == nil {
-				r.stream.err = e
-			}
+		if r.done {
+			continue
+		}
+		r.done, r.err = true, err
+		if cause != nil {
+			r.err = &IgnoredError{Request: r.kind.String(), Failure: cause}
+		}
+		if r.stream != nil && r.stream.err == nil {
+			r.stream.err = r.err
 		}
 	}
+	clear(c.queue)
 	c.queue = c.queue[:0]
-	return e
+	c.timedQueued = false
 }
 
 func isTimeout(err error) bool {

@@ -68,6 +68,7 @@ func (c *Conn) arm() error {
 	if err := c.nc.SetDeadline(dl); err != nil {
 		return err
 	}
+	c.readDL = false
 	if ctx.Done() != nil {
 		c.mu.Lock()
 		gen := c.gen
@@ -92,20 +93,57 @@ func (c *Conn) beforeRead() error {
 	if err := c.arm(); err != nil {
 		return err
 	}
-	if rt := c.hints.RecvTimeout; rt > 0 {
-		dl := time.Now().Add(rt)
-		if cdl, ok := c.ctx.Deadline(); ok && cdl.Before(dl) {
-			dl = cdl
+	dl := c.readDeadline()
+	if dl.IsZero() {
+		if !c.readDL {
+			return nil
 		}
-		if err := c.nc.SetReadDeadline(dl); err != nil {
-			return err
-		}
-		// A cancellation that raced with the line above must still win.
-		if c.interrupted.Load() {
-			return context.Canceled
-		}
+		dl, _ = c.ctx.Deadline() // back to the context's deadline (zero = none)
+	}
+	c.readDL = !dl.IsZero()
+	if err := c.nc.SetReadDeadline(dl); err != nil {
+		return err
+	}
+	// A cancellation that raced with the line above must still win.
+	if c.interrupted.Load() {
+		return context.Canceled
 	}
 	return nil
+}
+
+// readDeadline returns the deadline of the next socket read when something
+// other than the context bounds it: connection.recv_timeout_seconds from now,
+// or the reply deadline of the oldest outstanding request, whichever is sooner
+// (never later than the context's). Zero when neither applies.
+func (c *Conn) readDeadline() time.Time {
+	var dl time.Time
+	if rt := c.hints.RecvTimeout; rt > 0 {
+		dl = time.Now().Add(rt)
+	}
+	if len(c.queue) > 0 {
+		if h := c.queue[0].deadline; !h.IsZero() && (dl.IsZero() || h.Before(dl)) {
+			dl = h
+		}
+	}
+	if dl.IsZero() {
+		return dl
+	}
+	if cdl, ok := c.ctx.Deadline(); ok && cdl.Before(dl) {
+		dl = cdl
+	}
+	return dl
+}
+
+// startReplyTimers sets the reply deadline of queued requests that have a
+// timeout and are about to be written.
+func (c *Conn) startReplyTimers() {
+	now := time.Now()
+	for _, r := range c.queue {
+		if r.timeout > 0 && r.deadline.IsZero() {
+			r.deadline = now.Add(r.timeout)
+		}
+	}
+	c.timedQueued = false
 }
 
 // flush writes every queued message in one write.
@@ -118,6 +156,9 @@ func (c *Conn) flush() error {
 	}
 	if err := c.arm(); err != nil {
 		return c.fail("write", err)
+	}
+	if c.timedQueued {
+		c.startReplyTimers()
 	}
 	_, err := c.nc.Write(c.out)
 	c.out = c.out[:0]

@@ -226,17 +226,17 @@ func (c *Conn) queueHello(cfg DialConfig) error {
 		return err
 	}
 	if c.version.Has(FeatureLogon) {
-		return c.queueLogon(cfg.Auth)
+		_, err := c.queueLogon(cfg.Auth)
+		return err
 	}
 	return nil
 }
 
-func (c *Conn) queueLogon(a Auth) error {
-	_, err := c.queueMsg(msgLogon, nil, func() error {
+func (c *Conn) queueLogon(a Auth) (*request, error) {
+	return c.queueMsg(msgLogon, nil, func() error {
 		c.enc.StructHeader(sigLogon, 1)
 		return c.writeKVs(authKVs(a))
 	})
-	return err
 }
 
 // queueSimple queues a message without fields (RESET, COMMIT, ROLLBACK, LOGOFF, GOODBYE).

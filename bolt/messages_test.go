@@ -73,7 +73,7 @@ func TestMessageBytes(t *testing.T) {
 			_, err := c.queueRoute(nil, []string{"b"}, "", "")
 			return err
 		}, "b3 66 a0 91" + ts("b") + "a0"},
-		{"LOGON", Version{5, 1}, func(c *Conn) error { return c.queueLogon(BasicAuth("u", "p", "")) },
+		{"LOGON", Version{5, 1}, func(c *Conn) error { _, err := c.queueLogon(BasicAuth("u", "p", "")); return err },
 			"b1 6a a3" + ts("scheme") + ts("basic") + ts("credentials") + ts("p") + ts("principal") + ts("u")},
 		{"HELLO 4.4", Version{4, 4}, func(c *Conn) error {
 			return c.queueHello(DialConfig{UserAgent: "ua", Auth: BasicAuth("u", "p", "")})

@@ -359,35 +359,65 @@ func (c *Conn) Telemetry(api int) (acked func() bool) {
 
 func notAcked() bool { return false }
 
-// ReAuth replaces the connection's credentials with LOGOFF + LOGON (Bolt 5.1+). It
-// returns an error wrapping ErrUnsupported on older versions and ErrBusy inside a
-// transaction.
+// ReAuth replaces the connection's credentials with LOGOFF + LOGON (Bolt 5.1+) and
+// waits for LOGON's reply. It returns an error wrapping ErrUnsupported on older
+// versions and ErrBusy inside a transaction. A rejected token leaves the connection
+// defunct (the server closes it).
 func (c *Conn) ReAuth(ctx context.Context, auth Auth) error {
-	if !c.version.Has(FeatureLogon) {
-		return fmt.Errorf("bolt: re-authentication needs Bolt 5.1+, connection speaks %s: %w", c.version, ErrUnsupported)
-	}
-	if c.inTx {
-		return fmt.Errorf("bolt: ReAuth inside a transaction: %w", ErrBusy)
-	}
 	if err := c.enter(ctx); err != nil {
 		return err
 	}
 	defer c.leave()
+	logon, err := c.queueReAuth(auth, 0)
+	if err != nil {
+		return err
+	}
+	return c.wait(logon)
+}
+
+// QueueReAuth queues LOGOFF + LOGON (Bolt 5.1+) to go out with the next request,
+// so re-authenticating costs no round trip of its own. A rejected token surfaces
+// as the error of that request (wrapping the LOGON *ServerError in an
+// *IgnoredError) and leaves the connection defunct. timeout, if positive, bounds
+// the wait for the LOGOFF and LOGON replies once they are written, whatever the
+// context of that request: a peer that never answers fails the connection rather
+// than hanging it. Errors are as for ReAuth.
+func (c *Conn) QueueReAuth(ctx context.Context, auth Auth, timeout time.Duration) error {
+	if err := c.enter(ctx); err != nil {
+		return err
+	}
+	defer c.leave()
+	_, err := c.queueReAuth(auth, timeout)
+	return err
+}
+
+// queueReAuth queues LOGOFF + LOGON and returns LOGON's request.
+func (c *Conn) queueReAuth(auth Auth, timeout time.Duration) (*request, error) {
+	if !c.version.Has(FeatureLogon) {
+		return nil, fmt.Errorf("bolt: re-authentication needs Bolt 5.1+, connection speaks %s: %w", c.version, ErrUnsupported)
+	}
+	if c.inTx {
+		return nil, fmt.Errorf("bolt: ReAuth inside a transaction: %w", ErrBusy)
+	}
 	if err := c.prepareIdle(); err != nil {
-		return err
+		return nil, err
 	}
-	if _, err := c.queueSimple(msgLogoff); err != nil {
-		return err
+	out, queued := len(c.out), len(c.queue)
+	logoff, err := c.queueSimple(msgLogoff)
+	if err != nil {
+		return nil, err
 	}
-	if err := c.queueLogon(auth); err != nil {
-		return err
+	logon, err := c.queueLogon(auth)
+	if err != nil { // unencodable token: take LOGOFF back, the connection stays as it was
+		c.out, c.queue = c.out[:out], c.queue[:queued]
+		return nil, err
 	}
-	logon := c.queue[len(c.queue)-1]
-	if err := c.wait(logon); err != nil {
-		return err
+	if timeout > 0 {
+		logoff.timeout, logon.timeout = timeout, timeout
+		c.timedQueued = true
 	}
 	c.auth = auth
-	return nil
+	return logon, nil
 }
 
 // Auth returns the auth token the connection authenticated with.

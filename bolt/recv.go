@@ -46,6 +46,9 @@ func (c *Conn) wait(req *request) error {
 	}
 	for !req.done {
 		if _, err := c.receive(nil); err != nil {
+			if ig, ok := req.err.(*IgnoredError); ok && ig.Failure != nil {
+				return req.err // skipped after an earlier pipelined request failed
+			}
 			return err
 		}
 	}
@@ -63,6 +66,8 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 	if err != nil {
 		if err == io.EOF {
 			err = errServerClosed
+		} else if h := c.queue[0]; isTimeout(err) && !h.deadline.IsZero() && !time.Now().Before(h.deadline) {
+			err = fmt.Errorf("no reply to %s within %v: %w", h.kind, h.timeout, err)
 		}
 		return nil, c.fail("read", err)
 	}
@@ -292,7 +297,9 @@ func (c *Conn) onFailure(req *request, se *ServerError) {
 	c.failOpenStreams(se)
 	switch req.kind {
 	case msgHello, msgLogon, msgReset, msgLogoff:
-		// The server closes the connection after these fail.
+		// The server closes the connection after these fail; what was pipelined
+		// behind them will not run.
+		c.dropQueue(nil, se)
 		c.closeTransport()
 		c.defunct = &ConnectivityError{Address: c.addr, Op: req.kind.String(), Err: se}
 	case msgCommit, msgRollback:
