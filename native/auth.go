@@ -17,6 +17,7 @@ type AuthToken struct {
 	scheme    string
 	principal string
 	realm     string
+	custom    bool        // built by CustomAuth: principal always sent, empty entries left out
 	secret    *authSecret // behind a pointer so that even raw printing of a containing struct shows an address
 }
 
@@ -44,9 +45,10 @@ func KerberosAuth(ticket string) AuthToken {
 }
 
 // CustomAuth returns a token for a custom server-side authentication plugin.
-// realm and parameters may be empty.
+// The principal is always sent (even if empty); credentials, realm and
+// parameters only when not empty.
 func CustomAuth(scheme, principal, credentials, realm string, parameters map[string]any) AuthToken {
-	return AuthToken{scheme: scheme, principal: principal, realm: realm,
+	return AuthToken{scheme: scheme, principal: principal, realm: realm, custom: true,
 		secret: &authSecret{credentials: credentials, parameters: maps.Clone(parameters)}}
 }
 
@@ -78,11 +80,13 @@ func (t AuthToken) Credentials() string {
 // It contains the credentials.
 func (t AuthToken) Map() map[string]any {
 	m := map[string]any{"scheme": t.Scheme()}
-	if t.principal != "" || t.scheme == "basic" || t.scheme == "kerberos" {
+	if t.principal != "" || t.custom || t.scheme == "basic" || t.scheme == "kerberos" {
 		m["principal"] = t.principal
 	}
 	if t.secret != nil {
-		m["credentials"] = t.secret.credentials
+		if t.secret.credentials != "" || !t.custom {
+			m["credentials"] = t.secret.credentials
+		}
 		if len(t.secret.parameters) > 0 {
 			m["parameters"] = maps.Clone(t.secret.parameters)
 		}
@@ -96,7 +100,7 @@ func (t AuthToken) Map() map[string]any {
 // Equal reports whether two tokens carry the same scheme, principal, realm,
 // credentials and parameters.
 func (t AuthToken) Equal(o AuthToken) bool {
-	if t.Scheme() != o.Scheme() || t.principal != o.principal || t.realm != o.realm {
+	if t.Scheme() != o.Scheme() || t.principal != o.principal || t.realm != o.realm || t.custom != o.custom {
 		return false
 	}
 	if t.secret == o.secret {

@@ -21,6 +21,13 @@ func TestAuthTokensAndRedaction(t *testing.T) {
 	require.Equal(t, map[string]any{"scheme": "plugin", "principal": "bob", "credentials": "cred-999",
 		"parameters": map[string]any{"otp": "otp-777"}}, custom.Map())
 
+	// D17: a custom scheme always sends its principal, even empty, and leaves
+	// out the other empty entries.
+	require.Equal(t, map[string]any{"scheme": "minimal-scheme", "principal": ""},
+		CustomAuth("minimal-scheme", "", "", "", map[string]any{}).Map())
+	require.False(t, CustomAuth("basic", "u", "", "", nil).Equal(BasicAuth("u", "", "")),
+		"a custom token is never equal to a built-in one: they go out differently")
+
 	type holder struct {
 		tok  AuthToken
 		Tok  AuthToken

@@ -42,11 +42,12 @@ func NewDriver(uri string, auth AuthTokenManager, configurers ...func(*Config)) 
 		auth = NoAuth()
 	}
 	d := &driver{
-		target: t,
-		config: cfg,
-		auth:   auth,
-		pools:  map[string]*serverPool[*bconn]{},
-		execBM: NewBookmarkManager(BookmarkManagerConfig{}),
+		target:     t,
+		config:     cfg,
+		auth:       auth,
+		pools:      map[string]*serverPool[*bconn]{},
+		authEpochs: map[string]*atomic.Uint64{},
+		execBM:     NewBookmarkManager(BookmarkManagerConfig{}),
 	}
 	d.dialer = d.dialBolt
 	if cfg.BoltTrace != nil {
@@ -75,9 +76,10 @@ type driver struct {
 	// dialer makes a new connection; tests replace it.
 	dialer func(ctx context.Context, address string, auth AuthToken, trace func(bool, string)) (*bolt.Conn, error)
 
-	mu     sync.Mutex
-	pools  map[string]*serverPool[*bconn]
-	closed atomic.Bool
+	mu         sync.Mutex
+	pools      map[string]*serverPool[*bconn]
+	authEpochs map[string]*atomic.Uint64 // per address, see authEpoch
+	closed     atomic.Bool
 }
 
 // bconn is a pooled Bolt connection plus the driver's bookkeeping.
@@ -87,8 +89,10 @@ type bconn struct {
 	token     AuthToken           // the token the connection authenticated with
 	pool      *serverPool[*bconn] // nil for unpooled (traced) connections
 	busy      atomic.Bool         // guards against concurrent use through results/transactions
-	staleAuth atomic.Bool         // AuthorizationExpired seen: re-authenticate before reuse
 	reused    bool                // it has been back in the pool since it was dialled
+	fresh     bool                // dialled for the borrower that holds it, not yet handed out
+	epoch     *atomic.Uint64      // the server's AuthorizationExpired count (see authEpoch)
+	authEpoch uint64              // epoch when the connection authenticated
 }
 
 func (d *driver) poolFor(address string) (*serverPool[*bconn], error) {
@@ -119,14 +123,16 @@ func (d *driver) poolFor(address string) (*serverPool[*bconn], error) {
 // resetOnReturnTimeout bounds the RESET of a connection returned mid-transaction.
 const resetOnReturnTimeout = 10 * time.Second
 
-// newConn dials a connection with the manager's current token.
+// newConn dials a connection with the token carried by ctx (a session's) or
+// else the manager's current one.
 func (d *driver) newConn(ctx context.Context, address string, p *serverPool[*bconn]) (*bconn, error) {
-	tok, err := d.auth.GetAuthToken(ctx)
+	tok, managed, err := d.dialToken(ctx)
 	if err != nil {
 		return nil, err
 	}
 	start := time.Now()
-	bc := &bconn{pool: p}
+	bc := &bconn{pool: p, fresh: true, epoch: d.authEpoch(address)}
+	bc.authEpoch = bc.epoch.Load()
 	c, err := d.dialer(ctx, address, tok, d.trace)
 	if tr := d.config.Tracer; tr != nil {
 		tr.Connect(ctx, ConnectEvent{Address: address, Duration: time.Since(start), Err: err})
@@ -137,8 +143,10 @@ func (d *driver) newConn(ctx context.Context, address string, p *serverPool[*bco
 			if nerr.Code == codeUnauthorized {
 				nerr.authAddr, nerr.authUser, nerr.authScheme = address, tok.Principal(), tok.Scheme()
 			}
-			if handled, _ := d.auth.HandleSecurityException(ctx, tok, nerr); handled {
-				nerr.authHandled = true
+			if managed && isSecurityError(nerr) {
+				if handled, _ := d.auth.HandleSecurityException(ctx, tok, nerr); handled {
+					nerr.authHandled = true
+				}
 			}
 		}
 		return nil, err

@@ -2,6 +2,8 @@ package native
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -210,53 +212,49 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 	if err != nil {
 		return nil, err
 	}
+	dctx := ctx
+	if s.cfg.Auth != nil {
+		dctx = withDialToken(ctx, *s.cfg.Auth) // new connections log on as the session
+	}
 	for attempt := 0; ; attempt++ {
-		bc, waited, err := pool.borrow(ctx)
+		bc, waited, err := pool.borrow(dctx)
 		if tr := d.config.Tracer; tr != nil {
 			tr.PoolAcquire(ctx, PoolEvent{Address: addr, Wait: waited, Err: err})
 		}
 		if err != nil {
 			return nil, convertErr(err, addr)
 		}
+		if bc.fresh { // just dialled with the right token
+			bc.fresh = false
+			return bc, nil
+		}
 		tok, err := s.token(ctx)
 		if err != nil {
 			pool.release(bc, false)
 			return nil, err
 		}
-		if !bc.staleAuth.Load() && bc.token.Equal(tok) {
+		if bc.token.Equal(tok) && !bc.authExpired() {
 			return bc, nil
 		}
-		// LOGOFF/LOGON is part of establishing the connection: bound it like
-		// the handshake so that a silent peer cannot hang the caller.
-		rctx, cancel := ctx, context.CancelFunc(func() {})
-		if t := d.config.SocketConnectTimeout; t > 0 {
-			rctx, cancel = context.WithTimeout(ctx, t)
-		}
-		err = bc.ReAuth(rctx, bolt.Auth(tok.Map()))
-		cancel()
+		err = d.reAuth(ctx, bc, tok)
 		if err == nil {
-			bc.token = tok
-			bc.staleAuth.Store(false)
 			return bc, nil
 		}
-		err = convertErr(err, addr)
-		if IsUsageError(err) && s.cfg.Auth != nil {
+		if !errors.Is(err, errReAuthUnsupported) {
 			pool.release(bc, false)
-			return nil, &UsageError{Message: "session auth (SessionConfig.Auth) needs Bolt 5.1+ on the server", Err: err}
+			return nil, convertErr(err, addr)
 		}
-		// Cannot re-authenticate (old protocol: the other idle connections
-		// cannot either, so they go too) or re-auth failed: drop the
-		// connection; a new one is dialled with the current token.
-		nerr := asNeo4j(err)
+		if s.cfg.Auth != nil && !bc.token.Equal(tok) {
+			pool.release(bc, false)
+			return nil, &UsageError{Message: "session auth (SessionConfig.Auth) needs Bolt 5.1+ on the server",
+				Err: fmt.Errorf("%w: the server speaks Bolt %s", errReAuthUnsupported, bc.Version())}
+		}
+		// Before Bolt 5.1 credentials cannot change in place: replace the
+		// connection, and the idle ones, which are likely as outdated.
 		bc.Close()
-		pool.release(bc, nerr == nil)
-		if nerr != nil && s.cfg.Auth == nil {
-			if handled, _ := d.auth.HandleSecurityException(ctx, tok, nerr); handled {
-				nerr.authHandled = true
-			}
-		}
-		if nerr != nil || attempt >= 2 || ctx.Err() != nil {
-			return nil, err
+		pool.release(bc, true)
+		if attempt >= 2 || ctx.Err() != nil {
+			return nil, &ConnectivityError{Address: addr, Inner: fmt.Errorf("no connection with current credentials after %d attempts: %w", attempt+1, errReAuthUnsupported)}
 		}
 	}
 }
@@ -292,6 +290,8 @@ func (s *session) releaseConnCtx(ctx context.Context, bc *bconn, err error) {
 	purge := err != nil && IsConnectivityError(err) && !isContextErr(err)
 	if bc.IsDefunct() && (bc.failure == nil || !isContextErr(bc.failure)) {
 		purge = true
+	} else if bc.authExpired() && !bc.canReAuth() {
+		bc.Close() // its credentials cannot be renewed in place (the idle ones stay)
 	}
 	bc.pool.release(bc, purge)
 	if tr := s.d.config.Tracer; tr != nil {
@@ -327,10 +327,7 @@ func (s *session) noteError(ctx context.Context, bc *bconn, err error) {
 		}
 	case codeAuthorizationExpired:
 		if bc != nil {
-			bc.staleAuth.Store(true)
-			if bc.pool != nil {
-				bc.pool.purgeIdle()
-			}
+			bc.expireAuth() // every connection to this server re-authenticates
 		}
 	}
 	if isSecurityError(nerr) && s.cfg.Auth == nil && bc != nil {
