@@ -16,8 +16,12 @@ type Driver interface {
 	// VerifyConnectivity borrows a connection (dialling if needed) and returns an
 	// error if the server cannot be reached or rejects the credentials.
 	VerifyConnectivity(ctx context.Context) error
-	// VerifyAuthentication opens a fresh connection with auth (nil = the
-	// driver's token) and reports whether the server accepts it.
+	// VerifyAuthentication reports whether the server accepts auth (nil = the
+	// driver's current token): it logs on with it a reader of the system
+	// database, a new connection or a pooled one (LOGOFF/LOGON), as a session
+	// with SessionConfig.Auth would. A rejected token is a *Neo4jError with a
+	// Neo.ClientError.Security code (e.g. Unauthorized, TokenExpired); a server
+	// before Bolt 5.1, which cannot re-authenticate, is a *UsageError.
 	VerifyAuthentication(ctx context.Context, auth *AuthToken) error
 	// GetServerInfo connects and describes the server (address, agent, protocol).
 	GetServerInfo(ctx context.Context) (ServerInfo, error)

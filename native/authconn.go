@@ -2,7 +2,7 @@ package native
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/boltwire/neo4j/bolt"
@@ -76,9 +76,9 @@ func (bc *bconn) expireAuth() {
 // canReAuth reports whether bc's protocol can change credentials in place.
 func (bc *bconn) canReAuth() bool { return bc.Version().Has(bolt.FeatureLogon) }
 
-// errReAuthUnsupported means that a pooled connection's credentials cannot be
+// errReAuthUnsupported means that a connection's credentials cannot be
 // changed: the server speaks a Bolt version before 5.1.
-var errReAuthUnsupported = errors.New("re-authentication needs Bolt 5.1+")
+var errReAuthUnsupported = fmt.Errorf("re-authentication (LOGOFF/LOGON) needs Bolt 5.1+: %w", bolt.ErrUnsupported)
 
 // reAuth makes a borrowed connection carry tok: LOGOFF + LOGON queued to go out
 // with its first request. A rejected token surfaces from that request. It

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boltwire/neo4j/bolt"
 	"github.com/boltwire/neo4j/internal/boltstub"
 	"github.com/stretchr/testify/require"
 )
@@ -352,4 +353,89 @@ func TestRollbackAfterServerFailedQueryInTx(t *testing.T) {
 	require.Equal(t, "Neo.ClientError.Security.TokenExpired", asNeo4j(res.Err()).Code)
 	require.NoError(t, tx.Rollback(ctx))
 	require.NoError(t, s.Close(ctx))
+}
+
+// D19: VerifyAuthentication logs the given token on to a reader of the system
+// database, as a session with that token would: the routing table comes from a
+// router logged on with it too; a new reader connection authenticates while
+// connecting (no query, no LOGOFF/LOGON).
+func TestVerifyAuthenticationRoutedColdLogsOnReader(t *testing.T) {
+	const logon = `
+		C: HELLO
+		C: LOGON {"scheme": "basic", "principal": "alice", "credentials": "a"}
+		S: SUCCESS {"server": "Neo4j/5.1.0", "connection_id": "bolt-1"}
+		S: SUCCESS`
+	reader := boltstub.New(t, "reader", boltstub.MustParse(t, `
+		!: BOLT 5.1`+logon+`
+		?: GOODBYE`))
+	router := boltstub.New(t, "router", boltstub.MustParse(t, `
+		!: BOLT 5.1`+logon+`
+		C: ROUTE * * {"db": "system"}
+		S: SUCCESS {"rt": {"ttl": 1000, "db": "system", "servers": [{"addresses": ["`+reader.Address()+`"], "role": "READ"}, {"addresses": ["127.0.0.1:1"], "role": "WRITE"}, {"addresses": ["`+reader.Address()+`"], "role": "ROUTE"}]}}
+		?: GOODBYE`))
+	d, err := NewDriver("neo4j://"+router.Address(), BasicAuth("neo4j", "pass", ""))
+	require.NoError(t, err)
+	defer d.Close(context.Background())
+	alice := BasicAuth("alice", "a", "")
+	require.NoError(t, d.VerifyAuthentication(context.Background(), &alice))
+	require.Equal(t, 0, reader.Count("RUN"))
+}
+
+// On a pooled connection logged on as someone else, VerifyAuthentication sends
+// LOGOFF + LOGON and reports the server's verdict; the connection stays usable.
+func TestVerifyAuthenticationReAuthenticatesPooledConnection(t *testing.T) {
+	stub := boltstub.New(t, "reader", boltstub.MustParse(t, loginScript("5.1")+returnN("1")+`
+		C: LOGOFF
+		C: LOGON {"scheme": "basic", "principal": "alice", "credentials": "a"}
+		?: RESET
+		S: SUCCESS
+		S: SUCCESS
+		S: SUCCESS
+		C: LOGOFF
+		C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
+		C: RUN "RETURN 2" * *
+		C: PULL *
+		S: SUCCESS
+		S: SUCCESS
+		S: SUCCESS {"fields": ["n"]}
+		S: RECORD [2]
+		S: SUCCESS {"type": "r"}
+		C: LOGOFF
+		C: LOGON {"scheme": "basic", "principal": "bob", "credentials": "wrong"}
+		?: RESET
+		S: SUCCESS
+		S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "no"}
+		S: <CLOSE>`))
+	d := stubDriver(t, stub, BasicAuth("neo4j", "pass", ""))
+	ctx := context.Background()
+	require.NoError(t, runOnce(t, d, nil, "RETURN 1"))
+	alice := BasicAuth("alice", "a", "")
+	require.NoError(t, d.VerifyAuthentication(ctx, &alice))
+	require.NoError(t, runOnce(t, d, nil, "RETURN 2"))
+	bob := BasicAuth("bob", "wrong", "")
+	err := d.VerifyAuthentication(ctx, &bob)
+	nerr := asNeo4j(err)
+	require.NotNil(t, nerr, "%v", err)
+	require.Equal(t, codeUnauthorized, nerr.Code)
+	require.Equal(t, 1, stub.Connections())
+}
+
+// D20: before Bolt 5.1 a connection cannot re-authenticate, so
+// VerifyAuthentication is not supported (a usage error), as session auth.
+func TestVerifyAuthenticationNeedsBolt51(t *testing.T) {
+	stub := boltstub.New(t, "reader", boltstub.MustParse(t, loginScript("5.0")+`
+		?: GOODBYE`))
+	d := stubDriver(t, stub, BasicAuth("neo4j", "pass", ""))
+	// Session auth on a new connection: refused as soon as the version is known.
+	alice := BasicAuth("alice", "a", "")
+	err := runOnce(t, d, &alice, "RETURN 1")
+	require.True(t, IsUsageError(err), "%v", err)
+	require.ErrorIs(t, err, bolt.ErrUnsupported)
+	require.Contains(t, err.Error(), "session auth")
+
+	err = d.VerifyAuthentication(context.Background(), nil)
+	require.True(t, IsUsageError(err), "%v", err)
+	require.ErrorIs(t, err, bolt.ErrUnsupported)
+	require.Contains(t, err.Error(), "VerifyAuthentication")
+	require.Equal(t, 1, stub.Connections())
 }

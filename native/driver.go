@@ -297,7 +297,7 @@ func (d *driver) VerifyAuthentication(ctx context.Context, auth *AuthToken) erro
 	if d.closed.Load() {
 		return &UsageError{Message: "VerifyAuthentication", Err: ErrDriverClosed}
 	}
-	tok := AuthToken{}
+	var tok AuthToken
 	if auth != nil {
 		tok = *auth
 	} else {
@@ -306,23 +306,23 @@ func (d *driver) VerifyAuthentication(ctx context.Context, auth *AuthToken) erro
 			return err
 		}
 	}
-	addrs, _, err := d.router.addresses(ctx, routeRequest{mode: AccessModeRead, auth: auth})
+	// Borrow a reader for the system database as a session logged on with
+	// tok: a new connection authenticates while connecting, a pooled one with
+	// LOGOFF/LOGON (so the server must speak Bolt 5.1+, as for session auth).
+	s := newSession(d, SessionConfig{AccessMode: AccessModeRead, DatabaseName: "system", Auth: &tok})
+	bc, err := s.acquire(ctx, AccessModeRead)
 	if err != nil {
+		if errors.Is(err, errReAuthUnsupported) {
+			return &UsageError{Message: "VerifyAuthentication", Err: err}
+		}
 		return err
 	}
-	var last error
-	for _, a := range addrs {
-		c, err := d.dialer(ctx, a, tok, d.trace)
-		if err == nil {
-			c.Close()
-			return nil
-		}
-		last = d.wrapErr(err, a)
-		if IsNeo4jError(last) || ctx.Err() != nil {
-			return last
-		}
+	if !bc.IsIdle() { // LOGOFF/LOGON queued: send them and wait for the verdict
+		err = convertErr(bc.Reset(ctx), bc.Address())
+		s.noteError(ctx, bc, err)
 	}
-	return last
+	s.releaseConn(bc, err)
+	return err
 }
 
 func (d *driver) IsEncrypted() bool { return d.target.encrypted }

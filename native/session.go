@@ -224,8 +224,14 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 		if err != nil {
 			return nil, convertErr(err, addr)
 		}
-		if bc.fresh { // just dialled with the right token
-			bc.fresh = false
+		fresh := bc.fresh // just dialled with the right token
+		bc.fresh = false
+		if s.cfg.Auth != nil && !bc.canReAuth() {
+			pool.release(bc, false)
+			return nil, &UsageError{Message: "session auth (SessionConfig.Auth) needs Bolt 5.1+ on the server",
+				Err: fmt.Errorf("%w: %s speaks Bolt %s", errReAuthUnsupported, addr, bc.Version())}
+		}
+		if fresh {
 			return bc, nil
 		}
 		tok, err := s.token(ctx)
@@ -243,11 +249,6 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 		if !errors.Is(err, errReAuthUnsupported) {
 			pool.release(bc, false)
 			return nil, convertErr(err, addr)
-		}
-		if s.cfg.Auth != nil && !bc.token.Equal(tok) {
-			pool.release(bc, false)
-			return nil, &UsageError{Message: "session auth (SessionConfig.Auth) needs Bolt 5.1+ on the server",
-				Err: fmt.Errorf("%w: the server speaks Bolt %s", errReAuthUnsupported, bc.Version())}
 		}
 		// Before Bolt 5.1 credentials cannot change in place: replace the
 		// connection, and the idle ones, which are likely as outdated.

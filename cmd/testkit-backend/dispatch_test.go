@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boltwire/neo4j/bolt"
 	"github.com/boltwire/neo4j/native"
 )
 
@@ -327,6 +328,7 @@ func TestDriverErrorJSON(t *testing.T) {
 	}{
 		{&native.ConnectivityError{Inner: io.EOF}, "ConnectivityError"},
 		{&native.UsageError{Message: "x"}, "UsageError"},
+		{&native.UsageError{Message: "session auth", Err: fmt.Errorf("old server: %w", bolt.ErrUnsupported)}, "feature not supported"},
 		{&native.TransactionExecutionLimit{Cause: "x"}, "TransactionExecutionLimit"},
 		{context.DeadlineExceeded, "ContextError"},
 		{errors.New("x"), "Error"},

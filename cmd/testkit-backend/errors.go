@@ -41,6 +41,9 @@ func errorType(err error) string {
 	case errors.As(err, &cerr):
 		return "ConnectivityError"
 	case errors.As(err, &uerr):
+		if errors.Is(err, bolt.ErrUnsupported) {
+			return "feature not supported" // TestKit's name for Go (e.g. session auth before Bolt 5.1)
+		}
 		return "UsageError"
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return "ContextError"

@@ -55,6 +55,8 @@ var features = []string{
 	"Feature:TLS:1.2",
 	"Feature:TLS:1.3",
 	// Optimizations
+	"AuthorizationExpiredTreatment",         // AuthorizationExpired re-authenticates (or, before Bolt 5.1, replaces) every connection to that server before its next job
+	"Optimization:AuthPipelining",           // HELLO+LOGON and LOGOFF+LOGON go out with the next message (bolt.Conn.QueueReAuth)
 	"Optimization:ConnectionReuse",          // per-server pools
 	"Optimization:ExecuteQueryPipelining",   // BEGIN is sent with the first RUN and PULL
 	"Optimization:ImplicitDefaultArguments", // defaults are not sent (the latest result's qid neither)
@@ -87,13 +89,6 @@ var skips = []skip{
 	// These assertions have no branch for TEST_DRIVER_NAME=go in TestKit
 	// (self.fail("no error mapping is defined for go driver")): no Go
 	// backend can pass them, whatever the driver does.
-	// TestKit raises RuntimeError for drivers claiming
-	// Optimization:ImplicitDefaultArguments without
-	// Optimization:AuthPipelining on Bolt 5.1+ (no scripts for that case).
-	// boltwire pipelines HELLO+LOGON but not LOGOFF/LOGON with the next
-	// message, so it cannot claim AuthPipelining.
-	{"stub.authorization.test_authorization.TestAuthenticationSchemesV5x1.*",
-		"TestKit has no scripts for ImplicitDefaultArguments without AuthPipelining on Bolt 5.1+"},
 	// TestKit 5.0's table of server versions stops at Bolt 5.6; Neo4j
 	// 5.26 (testserver) and boltwire negotiate 5.8.
 	{"neo4j.test_summary.TestSummary.test_protocol_version_information",

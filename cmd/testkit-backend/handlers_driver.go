@@ -357,7 +357,7 @@ func handleVerifyAuthentication(b *backend, raw json.RawMessage) (response, erro
 func isAuthCode(code string) bool {
 	switch code {
 	case "Neo.ClientError.Security.Unauthorized", "Neo.ClientError.Security.TokenExpired",
-		"Neo.ClientError.Security.CredentialsExpired":
+		"Neo.ClientError.Security.CredentialsExpired", "Neo.ClientError.Security.Forbidden":
 		return true
 	}
 	return false
