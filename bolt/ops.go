@@ -237,12 +237,19 @@ func (c *Conn) Rollback(ctx context.Context) error {
 }
 
 // Reset sends RESET: it aborts the running transaction and results, clears a failure
-// and returns the server to READY. Unread records of open results are lost.
+// and returns the server to READY. Unread records of open results are lost. A
+// re-authentication still queued or in flight is completed first: a RESET overtakes
+// the requests before it on the server, and LOGOFF does not survive that.
 func (c *Conn) Reset(ctx context.Context) error {
 	if err := c.enter(ctx); err != nil {
 		return err
 	}
 	defer c.leave()
+	if logon := c.lastQueued(msgLogon); logon != nil {
+		if err := c.wait(logon); err != nil {
+			return err
+		}
+	}
 	req, err := c.queueReset()
 	if err != nil {
 		return err
@@ -389,6 +396,31 @@ func (c *Conn) QueueReAuth(ctx context.Context, auth Auth, timeout time.Duration
 	defer c.leave()
 	_, err := c.queueReAuth(auth, timeout)
 	return err
+}
+
+// Sync sends the queued messages (such as BEGIN, TELEMETRY or a re-authentication
+// queued by QueueReAuth) and waits for the replies to every outstanding request. It
+// returns the error of the last one, which reports an earlier failure that made the
+// server ignore it.
+func (c *Conn) Sync(ctx context.Context) error {
+	if err := c.enter(ctx); err != nil {
+		return err
+	}
+	defer c.leave()
+	if len(c.queue) == 0 {
+		return nil
+	}
+	return c.wait(c.queue[len(c.queue)-1])
+}
+
+// lastQueued returns the newest outstanding request of kind, or nil.
+func (c *Conn) lastQueued(kind msgKind) *request {
+	for i := len(c.queue) - 1; i >= 0; i-- {
+		if c.queue[i].kind == kind {
+			return c.queue[i]
+		}
+	}
+	return nil
 }
 
 // queueReAuth queues LOGOFF + LOGON and returns LOGON's request.

@@ -152,3 +152,58 @@ func TestFailureThenHangupReportsTheFailure(t *testing.T) {
 	require.False(t, strings.Contains(err.Error(), "ignored"))
 	p2.wait()
 }
+
+// quiet checks that the client sends nothing within d (it waits for replies).
+func (p *peer) quiet(d time.Duration) {
+	p.nc.SetReadDeadline(time.Now().Add(d))
+	defer p.nc.SetReadDeadline(time.Time{})
+	if b, err := p.rd.readMessage(); err == nil {
+		p.t.Errorf("peer: expected silence, got % x", b)
+	} else if !isTimeout(err) {
+		p.t.Errorf("peer: expected silence, got %v", err)
+	}
+}
+
+// RESET overtakes the requests before it on a real server, which fails a
+// LOGOFF so overtaken: Reset lets a queued re-authentication finish first.
+func TestResetWaitsForQueuedReAuth(t *testing.T) {
+	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
+		p.expect(sigLogoff)
+		p.expect(sigLogon)
+		p.quiet(100 * time.Millisecond)
+		p.success(nil)
+		p.success(nil)
+		p.expect(sigReset)
+		p.success(nil)
+	})
+	ctx := context.Background()
+	require.NoError(t, c.QueueReAuth(ctx, BasicAuth("v", "w", ""), 0))
+	require.NoError(t, c.Reset(ctx))
+	require.True(t, c.IsIdle())
+	p.wait()
+}
+
+// Sync sends what is queued and reports the server's verdict on it.
+func TestSyncSendsQueuedReAuth(t *testing.T) {
+	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
+		p.expect(sigLogoff)
+		p.expect(sigLogon)
+		p.success(nil)
+		p.success(nil)
+		p.expect(sigLogoff)
+		p.expect(sigLogon)
+		p.success(nil)
+		p.failure("Neo.ClientError.Security.Unauthorized", "no")
+	})
+	ctx := context.Background()
+	require.NoError(t, c.Sync(ctx), "nothing queued")
+	require.NoError(t, c.QueueReAuth(ctx, BasicAuth("v", "w", ""), 0))
+	require.NoError(t, c.Sync(ctx))
+	require.True(t, c.IsIdle())
+	require.NoError(t, c.QueueReAuth(ctx, BasicAuth("v", "bad", ""), 0))
+	var se *ServerError
+	require.ErrorAs(t, c.Sync(ctx), &se)
+	require.Equal(t, "Neo.ClientError.Security.Unauthorized", se.Code)
+	require.True(t, c.IsDefunct())
+	p.wait()
+}

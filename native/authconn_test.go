@@ -387,8 +387,6 @@ func TestVerifyAuthenticationReAuthenticatesPooledConnection(t *testing.T) {
 	stub := boltstub.New(t, "reader", boltstub.MustParse(t, loginScript("5.1")+returnN("1")+`
 		C: LOGOFF
 		C: LOGON {"scheme": "basic", "principal": "alice", "credentials": "a"}
-		?: RESET
-		S: SUCCESS
 		S: SUCCESS
 		S: SUCCESS
 		C: LOGOFF
@@ -402,7 +400,6 @@ func TestVerifyAuthenticationReAuthenticatesPooledConnection(t *testing.T) {
 		S: SUCCESS {"type": "r"}
 		C: LOGOFF
 		C: LOGON {"scheme": "basic", "principal": "bob", "credentials": "wrong"}
-		?: RESET
 		S: SUCCESS
 		S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "no"}
 		S: <CLOSE>`))

@@ -318,7 +318,7 @@ func (d *driver) VerifyAuthentication(ctx context.Context, auth *AuthToken) erro
 		return err
 	}
 	if !bc.IsIdle() { // LOGOFF/LOGON queued: send them and wait for the verdict
-		err = convertErr(bc.Reset(ctx), bc.Address())
+		err = convertErr(bc.Sync(ctx), bc.Address())
 		s.noteError(ctx, bc, err)
 	}
 	s.releaseConn(bc, err)
