@@ -436,3 +436,21 @@ func TestVerifyAuthenticationNeedsBolt51(t *testing.T) {
 	require.Contains(t, err.Error(), "VerifyAuthentication")
 	require.Equal(t, 1, stub.Connections())
 }
+
+// The manager hears of a security error once, also when it ends an
+// auto-commit result.
+func TestSecurityErrorInAutoCommitResultReportedOnce(t *testing.T) {
+	stub := boltstub.New(t, "reader", boltstub.MustParse(t, loginScript("5.1")+`
+		C: RUN "RETURN 1" * *
+		C: PULL *
+		S: SUCCESS {"fields": ["n"]}
+		S: FAILURE {"code": "Neo.ClientError.Security.TokenExpired", "message": "Token expired"}
+		C: RESET
+		S: SUCCESS
+		?: GOODBYE`))
+	auth := &countingAuth{tok: BasicAuth("neo4j", "pass", "")}
+	d := stubDriver(t, stub, auth)
+	err := runOnce(t, d, nil, "RETURN 1")
+	require.Equal(t, "Neo.ClientError.Security.TokenExpired", asNeo4j(err).Code)
+	require.Equal(t, []string{"Neo.ClientError.Security.TokenExpired"}, auth.handled)
+}

@@ -415,10 +415,8 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 	r := newResult(s, bc, stream, query, np, start)
 	r.mode = s.cfg.AccessMode
 	r.onEnd = func(ctx context.Context, bookmark string, err error) {
-		if err == nil {
+		if err == nil { // (an error was noted when the result ended)
 			s.updateBookmarks(ctx, bms, bookmark)
-		} else {
-			s.noteError(ctx, bc, err)
 		}
 		if s.autoResult == r {
 			s.autoResult = nil
