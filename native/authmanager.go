@@ -14,8 +14,9 @@ import (
 //
 // An AuthToken is itself a (static) AuthTokenManager.
 type AuthTokenManager interface {
-	// GetAuthToken returns the token to use now. The driver calls it before every
-	// connection borrow; cache the token inside the manager.
+	// GetAuthToken returns the token to use now. The driver calls it once for
+	// every connection it hands out (to dial a new one, or to check a pooled
+	// one); cache the token inside the manager.
 	GetAuthToken(ctx context.Context) (AuthToken, error)
 	// HandleSecurityException is called when the server failed a request made
 	// with token with a security error. It returns true if the error is handled

@@ -98,10 +98,15 @@
 //
 // NewDriver takes an AuthToken (NoAuth, BasicAuth, BearerAuth, KerberosAuth,
 // CustomAuth) or an AuthTokenManager (BasicTokenManager rotates a password after
-// the server rejects it, BearerTokenManager refreshes an expiring token). Pooled
-// connections re-authenticate with LOGOFF/LOGON (Bolt 5.1+) when the token
-// changes, and SessionConfig.Auth runs one session as another user on the same
-// pool. Tokens and configurations never print their secrets.
+// the server rejects it, BearerTokenManager refreshes an expiring token). The
+// manager is asked for a token once per connection handed out. Pooled
+// connections re-authenticate with LOGOFF/LOGON, sent with their next request
+// (Bolt 5.1+; older connections are replaced), when the token changes, and
+// SessionConfig.Auth runs one session as another user on the same pool (Bolt
+// 5.1+). Neo.ClientError.Security.AuthorizationExpired makes every connection
+// to that server re-authenticate (or be replaced) before its next use; the
+// failed transaction may be retried. Driver.VerifyAuthentication checks a token
+// the same way. Tokens and configurations never print their secrets.
 //
 // # Concurrency
 //
