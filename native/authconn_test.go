@@ -381,8 +381,9 @@ func TestVerifyAuthenticationRoutedColdLogsOnReader(t *testing.T) {
 	require.Equal(t, 0, reader.Count("RUN"))
 }
 
-// On a pooled connection logged on as someone else, VerifyAuthentication sends
-// LOGOFF + LOGON and reports the server's verdict; the connection stays usable.
+// On a pooled connection VerifyAuthentication sends LOGOFF + LOGON (even when
+// the connection carries that token already) and reports the server's
+// verdict; the connection stays usable.
 func TestVerifyAuthenticationReAuthenticatesPooledConnection(t *testing.T) {
 	stub := boltstub.New(t, "reader", boltstub.MustParse(t, loginScript("5.1")+returnN("1")+`
 		C: LOGOFF
@@ -399,6 +400,10 @@ func TestVerifyAuthenticationReAuthenticatesPooledConnection(t *testing.T) {
 		S: RECORD [2]
 		S: SUCCESS {"type": "r"}
 		C: LOGOFF
+		C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
+		S: SUCCESS
+		S: SUCCESS
+		C: LOGOFF
 		C: LOGON {"scheme": "basic", "principal": "bob", "credentials": "wrong"}
 		S: SUCCESS
 		S: FAILURE {"code": "Neo.ClientError.Security.Unauthorized", "message": "no"}
@@ -409,6 +414,8 @@ func TestVerifyAuthenticationReAuthenticatesPooledConnection(t *testing.T) {
 	alice := BasicAuth("alice", "a", "")
 	require.NoError(t, d.VerifyAuthentication(ctx, &alice))
 	require.NoError(t, runOnce(t, d, nil, "RETURN 2"))
+	// The same token as the connection's: logged on again all the same.
+	require.NoError(t, d.VerifyAuthentication(ctx, nil))
 	bob := BasicAuth("bob", "wrong", "")
 	err := d.VerifyAuthentication(ctx, &bob)
 	nerr := asNeo4j(err)

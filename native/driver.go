@@ -308,8 +308,10 @@ func (d *driver) VerifyAuthentication(ctx context.Context, auth *AuthToken) erro
 	}
 	// Borrow a reader for the system database as a session logged on with
 	// tok: a new connection authenticates while connecting, a pooled one with
-	// LOGOFF/LOGON (so the server must speak Bolt 5.1+, as for session auth).
+	// LOGOFF/LOGON, even if it carries tok already (so the server must speak
+	// Bolt 5.1+, as for session auth).
 	s := newSession(d, SessionConfig{AccessMode: AccessModeRead, DatabaseName: "system", Auth: &tok})
+	s.reLogon = true // a pooled connection proves nothing until it logs on again
 	bc, err := s.acquire(ctx, AccessModeRead)
 	if err != nil {
 		if errors.Is(err, errReAuthUnsupported) {

@@ -34,6 +34,7 @@ type session struct {
 	telemetryAck  func() bool
 	telemetryDone bool
 	inManaged     bool
+	reLogon       bool // pooled connections log on again even with the same token (VerifyAuthentication)
 
 	busy          atomic.Bool
 	closed        bool
@@ -239,7 +240,7 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 			pool.release(bc, false)
 			return nil, err
 		}
-		if bc.token.Equal(tok) && !bc.authExpired() {
+		if bc.token.Equal(tok) && !bc.authExpired() && !s.reLogon {
 			return bc, nil
 		}
 		err = d.reAuth(ctx, bc, tok)
