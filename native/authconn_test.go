@@ -85,6 +85,21 @@ func returnN(n string) string {
 		S: SUCCESS {"type": "r"}`
 }
 
+// reAuthThenReturnN expects LOGOFF + LOGON(user, pw) pipelined with the
+// query "RETURN n", answered only once the query has arrived.
+func reAuthThenReturnN(user, pw, n string) string {
+	return `
+		C: LOGOFF
+		C: LOGON {"scheme": "basic", "principal": "` + user + `", "credentials": "` + pw + `"}
+		C: RUN "RETURN ` + n + `" * *
+		C: PULL *
+		S: SUCCESS
+		S: SUCCESS
+		S: SUCCESS {"fields": ["n"]}
+		S: RECORD [` + n + `]
+		S: SUCCESS {"type": "r"}`
+}
+
 // D1 and D2: the manager is asked once per borrow; a changed token goes out as
 // LOGOFF + LOGON in the same flight as the next query (the stub answers
 // nothing before that query has arrived, as a server working through a
@@ -97,15 +112,7 @@ func TestManagedTokenAskedOncePerBorrowAndChangedInPipeline(t *testing.T) {
 		S: SUCCESS {"server": "Neo4j/5.1.0", "connection_id": "bolt-1"}
 		S: SUCCESS
 		`+returnN("1")+returnN("2")+`
-		C: LOGOFF
-		C: LOGON {"scheme": "basic", "principal": "neo5j", "credentials": "pass++"}
-		C: RUN "RETURN 3" * *
-		C: PULL *
-		S: SUCCESS
-		S: SUCCESS
-		S: SUCCESS {"fields": ["n"]}
-		S: RECORD [3]
-		S: SUCCESS {"type": "r"}
+		`+reAuthThenReturnN("neo5j", "pass++", "3")+`
 		`+returnN("4")+`
 		?: GOODBYE`))
 	auth := &countingAuth{tok: BasicAuth("neo4j", "pass", "")}
@@ -154,15 +161,7 @@ func TestSessionTokenDialsDirectlyWithoutAskingManager(t *testing.T) {
 		S: SUCCESS {"server": "Neo4j/5.1.0", "connection_id": "bolt-1"}
 		S: SUCCESS
 		`+returnN("1")+`
-		C: LOGOFF
-		C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
-		C: RUN "RETURN 2" * *
-		C: PULL *
-		S: SUCCESS
-		S: SUCCESS
-		S: SUCCESS {"fields": ["n"]}
-		S: RECORD [2]
-		S: SUCCESS {"type": "r"}
+		`+reAuthThenReturnN("neo4j", "pass", "2")+`
 		?: GOODBYE`))
 	auth := &countingAuth{tok: BasicAuth("neo4j", "pass", "")}
 	d := stubDriver(t, stub, auth)
@@ -269,15 +268,7 @@ func authExpiredScenario(t *testing.T, stub *boltstub.Stub) {
 func TestAuthorizationExpiredReAuthenticatesConnectionsInUse(t *testing.T) {
 	stub := boltstub.New(t, "reader",
 		boltstub.MustParse(t, loginScript("5.1")+txReturn1+`
-		C: LOGOFF
-		C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
-		C: RUN "RETURN 3" * *
-		C: PULL *
-		S: SUCCESS
-		S: SUCCESS
-		S: SUCCESS {"fields": ["n"]}
-		S: RECORD [3]
-		S: SUCCESS {"type": "r"}
+		`+reAuthThenReturnN("neo4j", "pass", "3")+`
 		?: GOODBYE`),
 		boltstub.MustParse(t, loginScript("5.1")+authExpiredOnReturn2+`
 		C: RESET
@@ -390,15 +381,7 @@ func TestVerifyAuthenticationReAuthenticatesPooledConnection(t *testing.T) {
 		C: LOGON {"scheme": "basic", "principal": "alice", "credentials": "a"}
 		S: SUCCESS
 		S: SUCCESS
-		C: LOGOFF
-		C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
-		C: RUN "RETURN 2" * *
-		C: PULL *
-		S: SUCCESS
-		S: SUCCESS
-		S: SUCCESS {"fields": ["n"]}
-		S: RECORD [2]
-		S: SUCCESS {"type": "r"}
+		`+reAuthThenReturnN("neo4j", "pass", "2")+`
 		C: LOGOFF
 		C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
 		S: SUCCESS
