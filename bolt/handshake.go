@@ -67,6 +67,8 @@ func classicSlots(versions []Version) ([]slot, error) {
 // 4.3 read ranges) and 3.0 on its own. A 4.0–4.2 server that predates version ranges
 // reads the 4.x slot as 4.4 alone and settles on 3.0, which every 4.x server also
 // speaks; force 4.0–4.2 with DialConfig.Versions to get multi-database support there.
+// The last slot goes to 3.0 rather than an exact 4.1 because with it every server from
+// Neo4j 3.5 on connects; an exact 4.1 would shut out 3.5 and range-less 4.0 servers.
 var defaultClassic = []slot{{0, 8, 8, 5}, {0, 4, 4, 4}, {0, 0, 0, 3}}
 
 // proposal builds the 20 handshake bytes and the version set acceptable from a manifest.
