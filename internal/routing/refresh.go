@@ -195,7 +195,7 @@ func (r *Router) discover(ctx context.Context, req Request) (Table, error) {
 func (r *Router) routerOrder(db string) []string {
 	r.mu.Lock()
 	var out []string
-	if e := r.tables[db]; db != "" && e != nil {
+	if e := r.tables[db]; e != nil {
 		out = append(out, e.table.Routers...)
 	}
 	names := make([]string, 0, len(r.tables))

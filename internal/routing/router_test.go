@@ -416,6 +416,7 @@ func TestHomeDatabasePerSessionAuth(t *testing.T) {
 func TestUnnamedDefaultDatabaseTableIsCached(t *testing.T) {
 	n, c := newFakeNet(), newClock()
 	n.answer("seed:7687", table("", l("r1:1"), l("rd1:1", "rd2:1"), l("w1:1")))
+	n.answer("r1:1", table("", l("r1:1"), l("rd1:1", "rd2:1"), l("w1:1")))
 	r := newTestRouter(t, n, c, nil)
 	addr, db, err := r.Select(bg, "", "", Read, nil)
 	require.NoError(t, err)
@@ -434,4 +435,22 @@ func TestUnnamedDefaultDatabaseTableIsCached(t *testing.T) {
 	_, _, err = r.Select(bg, "", "", Write, nil)
 	require.NoError(t, err)
 	require.Equal(t, 2, n.count(), "no writer left: fetched again")
+	require.Equal(t, l("seed:7687", "r1:1"), n.addrs(), "from the router the table named")
+}
+
+// A table the server did not name (Bolt before 4.4, default database) is refreshed
+// from the routers it lists, like a named one, not from the initial address (D29).
+func TestUnnamedDefaultTableRefreshedFromItsRouters(t *testing.T) {
+	n, c := newFakeNet(), newClock()
+	n.answer("seed:7687", table("", l("r2:1"), l("a:1"), l("w:1")))
+	n.answer("r2:1", table("", l("r2:1"), l("b:1"), l("w:1")))
+	r := newTestRouter(t, n, c, nil)
+	addr, _, err := r.Select(bg, "", "", Read, nil)
+	require.NoError(t, err)
+	require.Equal(t, "a:1", addr)
+	r.Forget("a:1")
+	addr, _, err = r.Select(bg, "", "", Read, nil)
+	require.NoError(t, err)
+	require.Equal(t, "b:1", addr)
+	require.Equal(t, l("seed:7687", "r2:1"), n.addrs(), "the second fetch goes to the table's router")
 }
