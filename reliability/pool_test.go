@@ -39,8 +39,8 @@ func holdTx(ctx context.Context, d native.Driver, hold time.Duration) (time.Dura
 	return wait, tx.Commit(ctx)
 }
 
-// isNetTimeout reports a net.Error timeout (a TCP connect that ran out of time
-// reports this, without native.ErrConnectTimeout).
+// isNetTimeout reports a net.Error timeout (before B6 was fixed, a TCP connect
+// that ran out of time reported this without native.ErrConnectTimeout).
 func isNetTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
