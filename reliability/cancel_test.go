@@ -175,7 +175,11 @@ func TestCancellationStorm(t *testing.T) {
 		wg.Wait()
 		elapsed := time.Since(start)
 		t.Logf("storm done in %v", elapsed)
+		// Calm the proxy: pooled connections keep their latency and pending drops
+		// unless disarmed, and a pending drop would kill a healthy pooled
+		// connection in the checks below.
 		p.SetPlan(nil)
+		p.Disarm()
 
 		// The pool is back at rest: nothing borrowed, nobody waiting, and every socket
 		// that is still open is an idle pooled one.

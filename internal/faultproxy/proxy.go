@@ -254,6 +254,17 @@ func (p *Proxy) SetPlan(plan func(n int) Fault) {
 	p.mu.Unlock()
 }
 
+// Disarm cancels the pending fault of every open connection: from now on they
+// forward faithfully, without added latency. Together with SetPlan(nil)
+// it turns the proxy calm without closing the connections a pool holds.
+func (p *Proxy) Disarm() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for c := range p.conns {
+		c.disarmed.Store(true)
+	}
+}
+
 // SetFault makes every new connection get f.
 func (p *Proxy) SetFault(f Fault) { p.SetPlan(func(int) Fault { return f }) }
 
@@ -379,6 +390,8 @@ type conn struct {
 	state   Action // None until an action other than Corrupt fired
 	corrupt bool   // the Corrupt fault already fired
 
+	disarmed atomic.Bool // Disarm was called: the fault no longer applies
+
 	serverVersion chan [4]byte // the server's 4-byte handshake answer, for the client parser
 }
 
@@ -493,6 +506,9 @@ func (c *conn) pumpUp() {
 				return
 			}
 			data := buf[:n]
+			if c.disarmed.Load() {
+				f = Fault{}
+			}
 			if f.Latency > 0 {
 				time.Sleep(f.Latency)
 			}
@@ -652,6 +668,9 @@ func (c *conn) pumpDown() {
 					c.serverVersion <- [4]byte(handshake)
 					sent = true
 				}
+			}
+			if c.disarmed.Load() {
+				f = Fault{}
 			}
 			if f.Latency > 0 {
 				time.Sleep(f.Latency)

@@ -369,3 +369,26 @@ func TestFaultString(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestDisarmKeepsOpenConnectionsFaithful(t *testing.T) {
+	srv := newFakeServer(t, nil)
+	p := startProxy(t, srv.ln.Addr().String(), Fault{Action: Drop, Trigger: AtMessage, Message: Commit})
+	c := dialHandshake(t, p.Addr())
+	begin := msg(Begin, 2, 100)
+	c.Write(begin)
+	time.Sleep(50 * time.Millisecond)
+	p.SetPlan(nil)
+	p.Disarm()
+	commit := msg(Commit, 0, 100)
+	c.Write(commit)
+	if _, err := readUntilErr(c, 300*time.Millisecond); errors.Is(err, io.EOF) {
+		t.Fatal("the disarmed connection was dropped at COMMIT")
+	}
+	want := append(append(proposal(), begin...), commit...)
+	if got := srv.received(); !bytes.Equal(got, want) {
+		t.Fatalf("server got %x\nwant %x", got, want)
+	}
+	if st := p.Stats(); st.Fired[Drop] != 0 || st.Live != 1 {
+		t.Fatalf("stats %+v: want no fault fired and the connection open", st)
+	}
+}
