@@ -10,7 +10,6 @@ import (
 	"net"
 	"runtime"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,7 +23,6 @@ import (
 type hostileServer struct {
 	ln      net.Listener
 	payload func(w io.Writer) error // written in answer to PULL
-	wg      sync.WaitGroup
 }
 
 func newHostileServer(t *testing.T, payload func(w io.Writer) error) *hostileServer {
@@ -34,36 +32,7 @@ func newHostileServer(t *testing.T, payload func(w io.Writer) error) *hostileSer
 		t.Fatal(err)
 	}
 	h := &hostileServer{ln: ln, payload: payload}
-	var mu sync.Mutex
-	var conns []net.Conn
-	h.wg.Add(1)
-	go func() {
-		defer h.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-			h.wg.Add(1)
-			go func() {
-				defer h.wg.Done()
-				defer c.Close()
-				h.serve(c)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		h.wg.Wait()
-	})
+	serveConns(t, ln, func(c net.Conn, _ func(net.Conn)) { h.serve(c) })
 	return h
 }
 

@@ -3,6 +3,7 @@ package reliability
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/boltwire/neo4j/internal/faultproxy"
 	"github.com/boltwire/neo4j/internal/neo4jtest"
 	"github.com/boltwire/neo4j/native"
+	"go.uber.org/goleak"
 )
 
 // TestMain stops the servers the scenarios started.
@@ -63,6 +65,58 @@ func newProxy(t testing.TB, addr string) *faultproxy.Proxy {
 	}
 	t.Cleanup(func() { p.Close() })
 	return p
+}
+
+// serveConns accepts connections on ln until the test ends and runs handle for
+// each in its own goroutine (the connection is closed when handle returns);
+// handle passes track the other connections it opens. At cleanup the listener
+// and every connection still open are closed and the handlers waited for.
+func serveConns(t testing.TB, ln net.Listener, handle func(c net.Conn, track func(net.Conn))) {
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var open []net.Conn
+	track := func(c net.Conn) {
+		mu.Lock()
+		open = append(open, c)
+		mu.Unlock()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			track(c)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				handle(c, track)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range open {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+}
+
+// leakedGoroutines reports the goroutines that are not in baseline (taken with
+// goleak.IgnoreCurrent) and have not ended within 10 s; nil when there are none.
+func leakedGoroutines(baseline goleak.Option) error {
+	err := goleak.Find(baseline)
+	for end := time.Now().Add(10 * time.Second); err != nil && time.Now().Before(end); {
+		time.Sleep(100 * time.Millisecond)
+		err = goleak.Find(baseline)
+	}
+	return err
 }
 
 // testCtx returns a context that ends with the test or after d.

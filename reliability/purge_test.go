@@ -26,6 +26,18 @@ func TestDeadPooledSocketsPurged(t *testing.T) {
 			c.MaxTransactionRetryTime = 0 // one attempt: we count what each path sees
 		})
 		ctx := testCtx(t, time.Minute)
+		// dropped waits until the proxy has closed every dropped connection (its
+		// FINs are out) rather than sleeping a fixed time a loaded machine can outlast.
+		dropped := func() {
+			t.Helper()
+			deadline := time.Now().Add(5 * time.Second)
+			for p.Live() != 0 && time.Now().Before(deadline) {
+				time.Sleep(5 * time.Millisecond)
+			}
+			if n := p.Live(); n != 0 {
+				t.Fatalf("%d proxied connections still open 5 s after dropping them all", n)
+			}
+		}
 		fill := func() {
 			t.Helper()
 			var wg sync.WaitGroup
@@ -58,7 +70,7 @@ func TestDeadPooledSocketsPurged(t *testing.T) {
 			if n := p.Inject(faultproxy.Drop); n != poolSize {
 				t.Fatalf("dropped %d connections, want %d", n, poolSize)
 			}
-			time.Sleep(50 * time.Millisecond) // let the FINs arrive
+			dropped()
 		}
 		autoCommit := func() error {
 			sess := d.NewSession(ctx, native.SessionConfig{})
@@ -141,7 +153,7 @@ func TestDeadPooledSocketsPurged(t *testing.T) {
 		}
 		wg.Wait()
 		p.Inject(faultproxy.Drop)
-		time.Sleep(50 * time.Millisecond)
+		dropped()
 		var sqlErrs []error
 		for i := 0; i < 3; i++ {
 			tx, err := db.BeginTx(ctx, nil)

@@ -150,10 +150,11 @@ func testServerRestart(t *testing.T, line string) {
 	auth := "none"
 	srv := startFixed(t, line, port, auth)
 	const poolSize, workers = 8, 4
+	const retryBudget = 5 * time.Minute // longer than any restart, even on a busy machine
 	d, err := native.NewDriver(fmt.Sprintf("bolt://127.0.0.1:%d", port), native.NoAuth(),
 		func(c *native.Config) {
 			c.MaxConnectionPoolSize = poolSize
-			c.MaxTransactionRetryTime = 5 * time.Minute // longer than any restart, even on a busy machine
+			c.MaxTransactionRetryTime = retryBudget
 			c.SocketConnectTimeout = 2 * time.Second
 			c.ConnectionAcquisitionTimeout = 10 * time.Second
 		})
@@ -267,13 +268,19 @@ func testServerRestart(t *testing.T, line string) {
 	outage := time.Since(stopAt)
 	t.Logf("server stopped in %v, back after %v", downFor, outage)
 
-	// Wait for the first successful managed transaction after the restart.
-	deadline := time.Now().Add(2 * time.Minute)
+	// Wait for the first successful managed transaction after the restart. The
+	// workers sleep in a doubling back-off (1 s, 2 s, 4 s, …) from the stop on, so
+	// after a long outage their next attempt can be as far away as the outage was
+	// long; it comes at the latest when the retry budget, counted from their first
+	// failure (after stopAt), runs out. A fixed wait after READY flaked when a busy
+	// machine made the outage longer than that wait.
+	deadline := stopAt.Add(retryBudget + 30*time.Second)
 	for firstOKAfter.Load() == 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	if firstOKAfter.Load() == 0 {
-		t.Fatalf("no managed transaction succeeded within 2 minutes of the restart (failed %d, first error: %v)", failed.Load(), firstErr.Load())
+		t.Fatalf("no managed transaction succeeded within the retry budget (%v) of the stop, %v after the restart (failed %d, first error: %v)",
+			retryBudget, time.Since(restartReadyTime).Round(time.Second), failed.Load(), firstErr.Load())
 	}
 	// Dead sockets must be gone: auto-commit queries (never retried) all succeed.
 	var acFailed atomic.Int64

@@ -13,7 +13,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -81,45 +80,18 @@ func tlsFront(t *testing.T, cert tls.Certificate, target string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var open []net.Conn
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				if err := c.(*tls.Conn).Handshake(); err != nil {
-					return
-				}
-				s, err := net.Dial("tcp", target)
-				if err != nil {
-					return
-				}
-				defer s.Close()
-				mu.Lock()
-				open = append(open, c, s)
-				mu.Unlock()
-				go func() { io.Copy(s, c); s.Close() }()
-				io.Copy(c, s)
-			}()
+	serveConns(t, ln, func(c net.Conn, track func(net.Conn)) {
+		if err := c.(*tls.Conn).Handshake(); err != nil {
+			return
 		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, c := range open {
-			c.Close()
+		s, err := net.Dial("tcp", target)
+		if err != nil {
+			return
 		}
-		mu.Unlock()
-		wg.Wait()
+		defer s.Close()
+		track(s)
+		go func() { io.Copy(s, c); s.Close() }()
+		io.Copy(c, s)
 	})
 	return ln.Addr().String()
 }
@@ -132,29 +104,14 @@ func plainOnly(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				b := make([]byte, 20)
-				if _, err := io.ReadFull(c, b); err != nil || string(b[:4]) != "\x60\x60\xB0\x17" {
-					return
-				}
-				c.Write([]byte{0, 0, 0, 0}) // no version in common
-			}()
+	serveConns(t, ln, func(c net.Conn, _ func(net.Conn)) {
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		b := make([]byte, 20)
+		if _, err := io.ReadFull(c, b); err != nil || string(b[:4]) != "\x60\x60\xB0\x17" {
+			return
 		}
-	}()
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
+		c.Write([]byte{0, 0, 0, 0}) // no version in common
+	})
 	return ln.Addr().String()
 }
 

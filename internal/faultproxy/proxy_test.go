@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -95,6 +96,7 @@ type fakeServer struct {
 	got   bytes.Buffer
 	reply []byte
 	wg    sync.WaitGroup
+	ended atomic.Int32 // connections whose handler has returned
 }
 
 func newFakeServer(t *testing.T, reply []byte) *fakeServer {
@@ -114,6 +116,7 @@ func newFakeServer(t *testing.T, reply []byte) *fakeServer {
 			s.wg.Add(1)
 			go func() {
 				defer s.wg.Done()
+				defer s.ended.Add(1)
 				defer c.Close()
 				hs := make([]byte, 20)
 				if _, err := io.ReadFull(c, hs); err != nil {
@@ -149,6 +152,33 @@ func (s *fakeServer) received() []byte {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]byte(nil), s.got.Bytes()...)
+}
+
+// waitEnded waits (5 s at most) until the server has seen its first n connections
+// end: from then on received returns all it will ever get. Tests wait for this
+// instead of sleeping, which a loaded machine can outlast.
+func (s *fakeServer) waitEnded(t *testing.T, n int32) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for s.ended.Load() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d server connections ended within 5 s", s.ended.Load(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// waitReceived waits (5 s at most) until the server has received at least n bytes
+// and returns what it received, for connections that stay open.
+func (s *fakeServer) waitReceived(n int) []byte {
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		got := s.received()
+		if len(got) >= n || time.Now().After(deadline) {
+			return got
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func startProxy(t *testing.T, target string, f Fault) *Proxy {
@@ -201,7 +231,7 @@ func TestDropBeforeCommit(t *testing.T) {
 	if _, err := readUntilErr(c, 2*time.Second); !errors.Is(err, io.EOF) {
 		t.Fatalf("client read: %v, want EOF", err)
 	}
-	time.Sleep(50 * time.Millisecond)
+	srv.waitEnded(t, 1)
 	want := append(append(proposal(), first...), msg(Pull, 1, 100)...)
 	if got := srv.received(); !bytes.Equal(got, want) {
 		t.Fatalf("server got %x\nwant %x", got, want)
@@ -221,7 +251,7 @@ func TestDropAfterForwardingCommit(t *testing.T) {
 	if _, err := readUntilErr(c, 2*time.Second); !errors.Is(err, io.EOF) {
 		t.Fatalf("client read: %v, want EOF", err)
 	}
-	time.Sleep(50 * time.Millisecond)
+	srv.waitEnded(t, 1)
 	if got := srv.received(); !bytes.Equal(got, append(proposal(), all...)) {
 		t.Fatalf("server got %d bytes, want %d", len(got), 20+len(all))
 	}
@@ -233,7 +263,7 @@ func TestNthAnyMessage(t *testing.T) {
 	c := dialHandshake(t, p.Addr())
 	c.Write(append(append(msg(Hello, 1, 9), msg(Logon, 1, 9)...), msg(Run, 1, 9)...))
 	readUntilErr(c, 2*time.Second)
-	time.Sleep(50 * time.Millisecond)
+	srv.waitEnded(t, 1)
 	want := append(append(proposal(), msg(Hello, 1, 9)...), msg(Logon, 1, 9)...)
 	if got := srv.received(); !bytes.Equal(got, want) {
 		t.Fatalf("server got %x\nwant %x", got, want)
@@ -275,10 +305,9 @@ func TestServerToClientBytes(t *testing.T) {
 		p := startProxy(t, srv.ln.Addr().String(), Fault{Action: Corrupt, Trigger: AtMessage, Message: Run})
 		c := dialHandshake(t, p.Addr())
 		c.Write(msg(Run, 1, 9))
-		time.Sleep(100 * time.Millisecond)
 		want := append(proposal(), msg(Run, 1, 9)...)
 		want[20+3] ^= 0xFF
-		if got := srv.received(); !bytes.Equal(got, want) {
+		if got := srv.waitReceived(len(want)); !bytes.Equal(got, want) {
 			t.Fatalf("server got %x\nwant %x", got, want)
 		}
 	})
@@ -385,7 +414,7 @@ func TestDisarmKeepsOpenConnectionsFaithful(t *testing.T) {
 		t.Fatal("the disarmed connection was dropped at COMMIT")
 	}
 	want := append(append(proposal(), begin...), commit...)
-	if got := srv.received(); !bytes.Equal(got, want) {
+	if got := srv.waitReceived(len(want)); !bytes.Equal(got, want) {
 		t.Fatalf("server got %x\nwant %x", got, want)
 	}
 	if st := p.Stats(); st.Fired[Drop] != 0 || st.Live != 1 {
