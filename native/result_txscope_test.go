@@ -68,33 +68,6 @@ func TestResultOutOfScopeAfterTxEnd(t *testing.T) {
 	require.ErrorIs(t, res.Err(), ErrResultNotAvailable)
 }
 
-// terminatingTx starts a transaction on a fake server where "BAD" fails on
-// RUN, "FAILS ON PULL" fails after its first record and anything else yields
-// three records, and runs "RETURN n" in it (left unread).
-func terminatingTx(t *testing.T) (context.Context, ExplicitTransaction, Result, *fakeServer, Session) {
-	t.Helper()
-	srv := newFakeServer(t)
-	srv.onRun = func(_ int, q string, _ map[string]any, _ bool) runReply {
-		switch q {
-		case "BAD":
-			return runReply{fail: &failMsg{"Neo.ClientError.Statement.SyntaxError", "bad"}}
-		case "FAILS ON PULL":
-			return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}},
-				pullErr: &failMsg{"Neo.ClientError.MadeUp.Code", "made up"}}
-		}
-		return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}, {int64(2)}, {int64(3)}}}
-	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{FetchSize: 1})
-	t.Cleanup(func() { s.Close(ctx) })
-	tx, err := s.BeginTransaction(ctx)
-	require.NoError(t, err)
-	first, err := tx.Run(ctx, "RETURN n", nil)
-	require.NoError(t, err)
-	return ctx, tx, first, srv, s
-}
-
 // D12: a query failing on PULL terminates its transaction: later Run and
 // Commit fail with ErrTransactionTerminated ("cannot use this transaction"),
 // other unfinished results fail with it too ("result failed"), Rollback is a
@@ -127,14 +100,7 @@ func TestTxTerminatedByPullFailure(t *testing.T) {
 	require.NoError(t, tx.Rollback(ctx))
 	require.NoError(t, tx.Close(ctx))
 	runs := srv.runCount()
-	tx2, err := s.BeginTransaction(ctx)
-	require.NoError(t, err)
-	res, err := tx2.Run(ctx, "RETURN n", nil)
-	require.NoError(t, err)
-	recs, err := res.Collect(ctx)
-	require.NoError(t, err)
-	require.Len(t, recs, 3)
-	require.NoError(t, tx2.Commit(ctx))
+	requireNewTxWorks(ctx, t, s)
 	require.Equal(t, runs+1, srv.runCount())
 }
 
