@@ -26,8 +26,7 @@ func TestDialClassicHelloWithAuthBefore51(t *testing.T) {
 		p.success(map[string]any{"server": "Neo4j/5.0.0", "connection_id": "bolt-1",
 			"hints": map[string]any{"connection.recv_timeout_seconds": int64(7)}})
 	})
-	c, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: BasicAuth("u", "p", ""),
-		Versions: []Version{v}, Handshake: HandshakeClassic})
+	c, err := NewConn(context.Background(), cli, classicConfig(v, BasicAuth("u", "p", "")))
 	require.NoError(t, err)
 	p.wait()
 	require.Equal(t, v, c.Version())
@@ -54,8 +53,7 @@ func TestDialHelloAndLogonInOneWrite(t *testing.T) {
 		p.success(map[string]any{"server": "Neo4j/5.26.0", "connection_id": "bolt-2"})
 		p.success(nil)
 	})
-	c, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: BasicAuth("u", "p", ""),
-		Versions: []Version{v}, Handshake: HandshakeClassic})
+	c, err := NewConn(context.Background(), cli, classicConfig(v, BasicAuth("u", "p", "")))
 	require.NoError(t, err)
 	p.wait()
 	require.Equal(t, int32(2), cli.writes.Load(), "handshake, then HELLO+LOGON in one write")
@@ -66,13 +64,11 @@ func TestDialAuthFailure(t *testing.T) {
 	v := Version{5, 8}
 	cli, _ := startPeer(t, func(p *peer) {
 		p.handshake(v)
-		p.expect(sigHello)
-		p.expect(sigLogon)
+		p.expectAll(sigHello, sigLogon)
 		p.success(map[string]any{"server": "Neo4j/5.26.0"})
 		p.failure("Neo.ClientError.Security.Unauthorized", "bad credentials")
 	})
-	_, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: BasicAuth("u", "bad", ""),
-		Versions: []Version{v}, Handshake: HandshakeClassic})
+	_, err := NewConn(context.Background(), cli, classicConfig(v, BasicAuth("u", "bad", "")))
 	var se *ServerError
 	require.ErrorAs(t, err, &se)
 	require.True(t, se.IsAuthenticationError())
@@ -123,23 +119,18 @@ func TestRunPullPipelinedAndBatches(t *testing.T) {
 
 func TestFailureIgnoredThenResetBeforeNextRun(t *testing.T) {
 	c, cli, p := dialPeer(t, Version{4, 4}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.failure("Neo.ClientError.Statement.SyntaxError", "bad")
 		p.ignored()
 		// Next Run: RESET pipelined before RUN + PULL.
-		p.expect(sigReset)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigReset, sigRun, sigPull)
 		p.success(nil)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.record(int64(1))
 		p.success(nil)
 	})
 	_, err := c.Run(context.Background(), "RETURN 1 +", nil, nil, -1)
-	var se *ServerError
-	require.ErrorAs(t, err, &se)
-	require.Equal(t, "Neo.ClientError.Statement.SyntaxError", se.Code)
+	se := requireServerError(t, err, "Neo.ClientError.Statement.SyntaxError")
 	require.Equal(t, ClientError, se.Classification)
 	require.Equal(t, "Statement", se.Category)
 	require.Equal(t, "SyntaxError", se.Title)
@@ -150,12 +141,8 @@ func TestFailureIgnoredThenResetBeforeNextRun(t *testing.T) {
 	s, err := c.Run(context.Background(), "RETURN 1", nil, nil, -1)
 	require.NoError(t, err)
 	require.Equal(t, w+1, cli.writes.Load(), "RESET+RUN+PULL in one write")
-	r, err := s.Next(context.Background())
-	require.NoError(t, err)
-	require.Equal(t, []any{int64(1)}, r)
-	r, err = s.Next(context.Background())
-	require.NoError(t, err)
-	require.Nil(t, r)
+	requireNext(context.Background(), t, s, []any{int64(1)})
+	requireNext(context.Background(), t, s, nil)
 	require.True(t, c.IsIdle())
 	p.wait()
 }
@@ -184,9 +171,7 @@ func TestExplicitTxTwoRoundTrips(t *testing.T) {
 	s, err := c.Run(ctx, "CREATE (n) RETURN 7", nil, nil, -1)
 	require.NoError(t, err)
 	require.Equal(t, int64(0), s.QID())
-	r, err := s.Next(ctx)
-	require.NoError(t, err)
-	require.Equal(t, []any{int64(7)}, r)
+	requireNext(ctx, t, s, []any{int64(7)})
 	res, err := c.Commit(ctx)
 	require.NoError(t, err)
 	require.Equal(t, CommitResult{Bookmark: "b1", Database: "movies"}, res)
@@ -198,9 +183,7 @@ func TestExplicitTxTwoRoundTrips(t *testing.T) {
 
 func TestBeginFailureSurfacesFromRun(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigBegin, sigRun, sigPull)
 		p.failure("Neo.ClientError.Database.DatabaseNotFound", "no such db")
 		p.ignored()
 		p.ignored()
@@ -210,9 +193,7 @@ func TestBeginFailureSurfacesFromRun(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, c.Begin(ctx, TxConfig{Database: "nope"}))
 	_, err := c.Run(ctx, "RETURN 1", nil, nil, -1)
-	var se *ServerError
-	require.ErrorAs(t, err, &se)
-	require.Equal(t, "Neo.ClientError.Database.DatabaseNotFound", se.Code)
+	requireServerError(t, err, "Neo.ClientError.Database.DatabaseNotFound")
 	var ig *IgnoredError
 	require.ErrorAs(t, err, &ig)
 	require.NoError(t, c.Rollback(ctx), "rollback of a failed tx sends RESET")
@@ -222,16 +203,9 @@ func TestBeginFailureSurfacesFromRun(t *testing.T) {
 
 func TestTwoStreamsInOneTx(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 0}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"a"}, "qid": int64(0)})
-		p.record(int64(1))
-		p.success(map[string]any{"has_more": true})
+		p.openTxResult("a", 0, int64(1))
 		// Second RUN while the first stream is still open on the server.
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"b"}, "qid": int64(1)})
 		p.record("x")
 		p.success(nil)
@@ -245,31 +219,19 @@ func TestTwoStreamsInOneTx(t *testing.T) {
 	})
 	ctx := context.Background()
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
-	s1, err := c.Run(ctx, "A", nil, nil, 1)
-	require.NoError(t, err)
-	s2, err := c.Run(ctx, "B", nil, nil, 1)
-	require.NoError(t, err)
-	r, err := s2.Next(ctx)
-	require.NoError(t, err)
-	require.Equal(t, []any{"x"}, r)
-	r, err = s1.Next(ctx)
-	require.NoError(t, err)
-	require.Equal(t, []any{int64(1)}, r, "buffered record")
-	r, err = s1.Next(ctx)
-	require.NoError(t, err)
-	require.Equal(t, []any{int64(2)}, r, "pulled by qid")
-	r, err = s1.Next(ctx)
-	require.NoError(t, err)
-	require.Nil(t, r)
-	_, err = c.Commit(ctx)
+	s1, s2 := runTwo(ctx, t, c, 1)
+	requireNext(ctx, t, s2, []any{"x"})
+	requireNext(ctx, t, s1, []any{int64(1)}, "buffered record")
+	requireNext(ctx, t, s1, []any{int64(2)}, "pulled by qid")
+	requireNext(ctx, t, s1, nil)
+	_, err := c.Commit(ctx)
 	require.NoError(t, err)
 	p.wait()
 }
 
 func TestAutoCommitStreamBufferedByNextRun(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 4}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.record(int64(1))
 		p.success(map[string]any{"has_more": true})
@@ -278,16 +240,12 @@ func TestAutoCommitStreamBufferedByNextRun(t *testing.T) {
 		p.record(int64(2))
 		p.record(int64(3))
 		p.success(map[string]any{"bookmark": "b"})
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"b"}})
 		p.success(nil)
 	})
 	ctx := context.Background()
-	s1, err := c.Run(ctx, "A", nil, nil, 1)
-	require.NoError(t, err)
-	s2, err := c.Run(ctx, "B", nil, nil, 1)
-	require.NoError(t, err)
+	s1, s2 := runTwo(ctx, t, c, 1)
 	require.Equal(t, [][]any{{int64(1)}, {int64(2)}, {int64(3)}}, collect(t, s1))
 	require.Empty(t, collect(t, s2))
 	sum, err := s1.Consume(ctx)
@@ -298,8 +256,7 @@ func TestAutoCommitStreamBufferedByNextRun(t *testing.T) {
 
 func TestConsumeDiscards(t *testing.T) {
 	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.record(int64(1))
 		p.success(map[string]any{"has_more": true})
@@ -312,9 +269,7 @@ func TestConsumeDiscards(t *testing.T) {
 	sum, err := s.Consume(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, "bx", sum.Bookmark())
-	r, err := s.Next(context.Background())
-	require.NoError(t, err)
-	require.Nil(t, r)
+	requireNext(context.Background(), t, s, nil)
 	require.True(t, c.IsIdle())
 	p.wait()
 }
@@ -322,8 +277,7 @@ func TestConsumeDiscards(t *testing.T) {
 func TestRollbackDiscardsOpenStreams(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
 		p.openTxResult("a", 3, int64(1))
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"b"}, "qid": int64(4)})
 		p.record(int64(2))
 		p.success(map[string]any{"has_more": true})
@@ -338,10 +292,7 @@ func TestRollbackDiscardsOpenStreams(t *testing.T) {
 	})
 	ctx := context.Background()
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
-	s1, err := c.Run(ctx, "A", nil, nil, 1)
-	require.NoError(t, err)
-	s2, err := c.Run(ctx, "B", nil, nil, 1)
-	require.NoError(t, err)
+	s1, s2 := runTwo(ctx, t, c, 1)
 	require.NoError(t, c.Rollback(ctx))
 	require.True(t, c.IsIdle())
 	require.Equal(t, [][]any{{int64(1)}}, collect(t, s1))
@@ -351,8 +302,7 @@ func TestRollbackDiscardsOpenStreams(t *testing.T) {
 
 func TestResetClosesStream(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.expect(sigReset)
 		p.record(int64(1)) // records still in flight before the interrupt
@@ -373,8 +323,7 @@ func TestRouteAndTelemetry(t *testing.T) {
 	v := Version{5, 8}
 	cli, p := startPeer(t, func(p *peer) {
 		p.handshake(v)
-		p.expect(sigHello)
-		p.expect(sigLogon)
+		p.expectAll(sigHello, sigLogon)
 		p.success(map[string]any{"server": "Neo4j/5", "hints": map[string]any{"telemetry.enabled": true, "ssr.enabled": true}})
 		p.success(nil)
 		tel := p.expect(sigTelemetry)
@@ -390,8 +339,9 @@ func TestRouteAndTelemetry(t *testing.T) {
 			map[string]any{"addresses": []any{"c:1"}, "role": "ROUTE"},
 		}}})
 	})
-	c, err := NewConn(context.Background(), cli, DialConfig{Address: "h:1", Auth: NoAuth(), Versions: []Version{v},
-		Handshake: HandshakeClassic, RoutingContext: map[string]string{"address": "h:1"}})
+	cfg := classicConfig(v, NoAuth())
+	cfg.RoutingContext = map[string]string{"address": "h:1"}
+	c, err := NewConn(context.Background(), cli, cfg)
 	require.NoError(t, err)
 	require.True(t, c.Hints().Telemetry)
 	require.True(t, c.Hints().SSR)
@@ -436,15 +386,15 @@ func TestStateErrors(t *testing.T) {
 
 func TestNotificationFiltersNeed52(t *testing.T) {
 	cli, _ := startPeer(t, func(p *peer) { p.handshake(Version{5, 1}) })
-	_, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: NoAuth(),
-		Versions: []Version{{5, 1}}, Handshake: HandshakeClassic, Notifications: NotificationConfig{MinimumSeverity: "OFF"}})
+	cfg := classicConfig(Version{5, 1}, NoAuth())
+	cfg.Notifications = NotificationConfig{MinimumSeverity: "OFF"}
+	_, err := NewConn(context.Background(), cli, cfg)
 	assert.ErrorIs(t, err, ErrUnsupported)
 }
 
 func TestProtocolViolationMakesDefunct(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.record(int64(1)) // RECORD before RUN's SUCCESS
 	})
 	_, err := c.Run(context.Background(), "A", nil, nil, 1)
@@ -460,8 +410,7 @@ func TestProtocolViolationMakesDefunct(t *testing.T) {
 
 func TestServerCloseMidStream(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.write([]byte{0x00, 0x05, 0xB1, 0x71}) // truncated chunk, then close
 	})
@@ -476,29 +425,5 @@ func TestServerCloseMidStream(t *testing.T) {
 
 // A second RUN in a transaction goes out without waiting for the first result's PULL.
 func TestSecondRunInTxDoesNotWait(t *testing.T) {
-	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"a"}, "qid": int64(0)})
-		// The client must send the next RUN+PULL before it sees these records.
-		p.expect(sigRun)
-		p.expect(sigPull)
-		p.record(int64(1))
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"b"}, "qid": int64(1)})
-		p.record(int64(2))
-		p.success(nil)
-	})
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	require.NoError(t, c.Begin(ctx, TxConfig{}))
-	s1, err := c.Run(ctx, "A", nil, nil, -1)
-	require.NoError(t, err)
-	s2, err := c.Run(ctx, "B", nil, nil, -1)
-	require.NoError(t, err)
-	require.Equal(t, [][]any{{int64(2)}}, collect(t, s2))
-	require.Equal(t, [][]any{{int64(1)}}, collect(t, s1))
-	p.wait()
+	secondRunDoesNotWait(t, Version{5, 8}, true, -1, nil)
 }

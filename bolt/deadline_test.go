@@ -13,8 +13,7 @@ import (
 func TestCancelBlockedReadWithoutDeadline(t *testing.T) {
 	release := make(chan struct{})
 	c, _, _ := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		<-release // never answer
 	})
 	defer close(release)
@@ -37,8 +36,7 @@ func TestCancelBlockedReadWithoutDeadline(t *testing.T) {
 func TestDeadlineMidStream(t *testing.T) {
 	release := make(chan struct{})
 	c, _, _ := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.record(int64(1))
 		<-release
@@ -62,8 +60,7 @@ func TestDeadlineMidStream(t *testing.T) {
 
 func TestCancelledBeforeCallLeavesConnUsable(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{}})
 		p.success(nil)
 	})
@@ -83,17 +80,14 @@ func TestRecvTimeoutHint(t *testing.T) {
 	v := Version{5, 8}
 	cli, _ := startPeer(t, func(p *peer) {
 		p.handshake(v)
-		p.expect(sigHello)
-		p.expect(sigLogon)
+		p.expectAll(sigHello, sigLogon)
 		p.success(map[string]any{"hints": map[string]any{"connection.recv_timeout_seconds": int64(1)}})
 		p.success(nil)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		<-release
 	})
 	defer close(release)
-	c, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: NoAuth(),
-		Versions: []Version{v}, Handshake: HandshakeClassic})
+	c, err := NewConn(context.Background(), cli, classicConfig(v, NoAuth()))
 	require.NoError(t, err)
 	start := time.Now()
 	_, err = c.Run(context.Background(), "A", nil, nil, 1)
@@ -108,8 +102,7 @@ func TestRecvTimeoutHint(t *testing.T) {
 func TestNoGoroutinePerRead(t *testing.T) {
 	const n = 2000
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"a"}})
 		for i := 0; i < n; i++ {
 			p.record(int64(i))

@@ -2,7 +2,6 @@ package bolt
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
@@ -27,8 +26,9 @@ func dialRouted(t *testing.T, v Version, hello func(extra map[string]any), scrip
 		p.success(map[string]any{"server": "Neo4j/4.x", "connection_id": "bolt-3"})
 		script(p)
 	})
-	c, err := NewConn(context.Background(), cli, DialConfig{Address: "h:1", Auth: BasicAuth("u", "p", ""),
-		Versions: []Version{v}, Handshake: HandshakeClassic, RoutingContext: legacyRouting})
+	cfg := classicConfig(v, BasicAuth("u", "p", ""))
+	cfg.RoutingContext = legacyRouting
+	c, err := NewConn(context.Background(), cli, cfg)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		c.closeTransport()
@@ -78,22 +78,19 @@ func TestBolt3PullAllAndNoDatabase(t *testing.T) {
 		p.record(int64(2))
 		p.success(map[string]any{"bookmark": "b2", "type": "r"})
 		// Consume of a second result: DISCARD_ALL is never needed, PULL_ALL fetched all.
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"n"}})
 		p.record(int64(3))
 		p.success(map[string]any{"bookmark": "b3"})
 		// Explicit transaction with two results.
 		begin := p.expect(sigBegin)
 		assert.Equal(t, map[string]any{"tx_metadata": map[string]any{"k": "v"}}, begin[0])
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(nil)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.record(int64(10))
 		p.success(nil)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"b"}})
 		p.record(int64(20))
 		p.success(nil)
@@ -114,10 +111,7 @@ func TestBolt3PullAllAndNoDatabase(t *testing.T) {
 	require.Equal(t, "b3", sum.Meta["bookmark"])
 
 	require.NoError(t, c.Begin(ctx, TxConfig{Metadata: map[string]any{"k": "v"}}))
-	s1, err := c.Run(ctx, "A", nil, nil, 1)
-	require.NoError(t, err)
-	s2, err := c.Run(ctx, "B", nil, nil, 1)
-	require.NoError(t, err)
+	s1, s2 := runTwo(ctx, t, c, 1)
 	require.Equal(t, [][]any{{int64(20)}}, collect(t, s2))
 	require.Equal(t, [][]any{{int64(10)}}, collect(t, s1), "first result buffered while the second ran")
 	cr, err := c.Commit(ctx)
@@ -138,9 +132,7 @@ func TestBolt3PullAllAndNoDatabase(t *testing.T) {
 
 func TestBolt3ConsumeInTx(t *testing.T) {
 	c, _, p := dialPeer(t, Version{3, 0}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigBegin, sigRun, sigPull)
 		p.success(nil)
 		p.success(map[string]any{"fields": []any{"a"}})
 		p.record(int64(1))
@@ -221,12 +213,10 @@ func TestRouteByProcedure4(t *testing.T) {
 // An empty answer (a 3.x server without a table) is an error; the connection stays usable.
 func TestRouteByProcedureEmpty(t *testing.T) {
 	c := dialRouted(t, Version{4, 1}, func(map[string]any) {}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"ttl", "servers"}})
 		p.success(nil)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.failure("Neo.ClientError.Procedure.ProcedureNotFound", "no such procedure")
 		p.ignored()
 	})
@@ -234,9 +224,7 @@ func TestRouteByProcedureEmpty(t *testing.T) {
 	require.ErrorContains(t, err, "routing procedure returned 0 records")
 	require.True(t, c.IsIdle())
 	_, err = c.Route(context.Background(), RouteRequest{})
-	var se *ServerError
-	require.True(t, errors.As(err, &se), "%v", err)
-	require.Equal(t, "Neo.ClientError.Procedure.ProcedureNotFound", se.Code)
+	requireServerError(t, err, "Neo.ClientError.Procedure.ProcedureNotFound")
 }
 
 func TestRoute43DatabaseAsString(t *testing.T) {

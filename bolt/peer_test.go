@@ -176,6 +176,39 @@ func (p *peer) helloOK(v Version, hints map[string]any) {
 	p.success(meta)
 }
 
+// expectAll reads one message for each signature of sigs, in order, and checks
+// their signatures (not their fields).
+func (p *peer) expectAll(sigs ...byte) {
+	for _, sig := range sigs {
+		p.expect(sig)
+	}
+}
+
+// openTxResult plays BEGIN, RUN and PULL of a transaction's first result: their
+// SUCCESSes (qid < 0: none in RUN's), the records, then more to come. It
+// returns PULL's fields.
+func (p *peer) openTxResult(field string, qid int64, recs ...any) []any {
+	p.expectAll(sigBegin, sigRun)
+	pull := p.expect(sigPull)
+	p.success(nil)
+	meta := map[string]any{"fields": []any{field}}
+	if qid >= 0 {
+		meta["qid"] = qid
+	}
+	p.success(meta)
+	for _, r := range recs {
+		p.record(r)
+	}
+	p.success(map[string]any{"has_more": true})
+	return pull
+}
+
+// classicConfig is the DialConfig of a connection to a scripted peer: a classic
+// handshake proposing v only, then auth.
+func classicConfig(v Version, auth Auth) DialConfig {
+	return DialConfig{Address: "x:1", Auth: auth, Versions: []Version{v}, Handshake: HandshakeClassic}
+}
+
 // dialPeer connects a Conn to a scripted peer that negotiates v and accepts HELLO.
 func dialPeer(t *testing.T, v Version, script func(p *peer)) (*Conn, *countingConn, *peer) {
 	t.Helper()
@@ -184,11 +217,39 @@ func dialPeer(t *testing.T, v Version, script func(p *peer)) (*Conn, *countingCo
 		p.helloOK(v, nil)
 		script(p)
 	})
-	c, err := NewConn(context.Background(), cli, DialConfig{Address: "pipe:7687", Auth: BasicAuth("u", "p", ""),
-		Versions: []Version{v}, Handshake: HandshakeClassic})
+	c, err := NewConn(context.Background(), cli, classicConfig(v, BasicAuth("u", "p", "")))
 	require.NoError(t, err)
 	t.Cleanup(func() { c.closeTransport() })
 	return c, cli, p
+}
+
+// runTwo runs "A" and then "B" on c, both with fetch size fetch.
+func runTwo(ctx context.Context, t *testing.T, c *Conn, fetch int) (*Stream, *Stream) {
+	t.Helper()
+	s1, err := c.Run(ctx, "A", nil, nil, fetch)
+	require.NoError(t, err)
+	s2, err := c.Run(ctx, "B", nil, nil, fetch)
+	require.NoError(t, err)
+	return s1, s2
+}
+
+// requireNext reads the next record of s and checks that it is want (nil: the
+// end of the result).
+func requireNext(ctx context.Context, t *testing.T, s *Stream, want []any, msgAndArgs ...any) {
+	t.Helper()
+	r, err := s.Next(ctx)
+	require.NoError(t, err, msgAndArgs...)
+	require.Equal(t, want, r, msgAndArgs...)
+}
+
+// requireServerError checks that err is (or wraps) a *ServerError with code and
+// returns it.
+func requireServerError(t *testing.T, err error, code string) *ServerError {
+	t.Helper()
+	var se *ServerError
+	require.ErrorAs(t, err, &se)
+	require.Equal(t, code, se.Code)
+	return se
 }
 
 // unhex decodes hex with optional spaces.

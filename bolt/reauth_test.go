@@ -17,8 +17,7 @@ func TestQueueReAuthGoesOutWithNextRequest(t *testing.T) {
 		p.expect(sigLogoff)
 		f := p.expect(sigLogon)
 		assert.Equal(t, map[string]any{"scheme": "basic", "principal": "v", "credentials": "w"}, f[0])
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(nil)
 		p.success(nil)
 		p.success(map[string]any{"fields": []any{"n"}})
@@ -45,9 +44,7 @@ func TestQueueReAuthGoesOutWithNextRequest(t *testing.T) {
 // A LOGON rejected in the pipeline is the error of the request behind it.
 func TestQueueReAuthRejectedFailsNextRequest(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
-		p.expect(sigLogoff)
-		p.expect(sigLogon)
-		p.expect(sigBegin)
+		p.expectAll(sigLogoff, sigLogon, sigBegin)
 		p.success(nil)
 		p.failure("Neo.ClientError.Security.Unauthorized", "bad credentials")
 		// and the server hangs up
@@ -56,9 +53,7 @@ func TestQueueReAuthRejectedFailsNextRequest(t *testing.T) {
 	require.NoError(t, c.QueueReAuth(ctx, BasicAuth("v", "bad", ""), time.Second))
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
 	_, err := c.Run(ctx, "RETURN 1", nil, nil, -1)
-	var se *ServerError
-	require.ErrorAs(t, err, &se)
-	require.Equal(t, "Neo.ClientError.Security.Unauthorized", se.Code)
+	requireServerError(t, err, "Neo.ClientError.Security.Unauthorized")
 	require.True(t, c.IsDefunct())
 	p.wait()
 }
@@ -68,10 +63,7 @@ func TestQueueReAuthRejectedFailsNextRequest(t *testing.T) {
 func TestQueueReAuthTimeoutBoundsTheReply(t *testing.T) {
 	release := make(chan struct{})
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
-		p.expect(sigLogoff)
-		p.expect(sigLogon)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigLogoff, sigLogon, sigRun, sigPull)
 		<-release
 	})
 	defer close(release)
@@ -91,10 +83,7 @@ func TestQueueReAuthTimeoutBoundsTheReply(t *testing.T) {
 // is bounded by its context only.
 func TestQueueReAuthTimeoutEndsWithTheReply(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
-		p.expect(sigLogoff)
-		p.expect(sigLogon)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigLogoff, sigLogon, sigRun, sigPull)
 		p.success(nil)
 		p.success(nil)
 		time.Sleep(400 * time.Millisecond) // longer than the re-auth timeout
@@ -128,23 +117,18 @@ func TestQueueReAuthStateErrors(t *testing.T) {
 // pipelined behind it: those report the FAILURE, not the lost connection.
 func TestFailureThenHangupReportsTheFailure(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 0}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigBegin, sigRun, sigPull)
 		p.failure("Neo.ClientError.Security.TokenExpired", "Token expired")
 	})
 	ctx := context.Background()
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
 	_, err := c.Run(ctx, "RETURN 1", nil, nil, -1)
-	var se *ServerError
-	require.ErrorAs(t, err, &se)
-	require.Equal(t, "Neo.ClientError.Security.TokenExpired", se.Code)
+	requireServerError(t, err, "Neo.ClientError.Security.TokenExpired")
 	p.wait()
 
 	// Without an earlier FAILURE a hang-up is a connectivity error, as before.
 	c2, _, p2 := dialPeer(t, Version{5, 0}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 	})
 	_, err = c2.Run(ctx, "RETURN 1", nil, nil, -1)
 	var ce *ConnectivityError
@@ -168,8 +152,7 @@ func (p *peer) quiet(d time.Duration) {
 // LOGOFF so overtaken: Reset lets a queued re-authentication finish first.
 func TestResetWaitsForQueuedReAuth(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
-		p.expect(sigLogoff)
-		p.expect(sigLogon)
+		p.expectAll(sigLogoff, sigLogon)
 		p.quiet(100 * time.Millisecond)
 		p.success(nil)
 		p.success(nil)
@@ -186,12 +169,10 @@ func TestResetWaitsForQueuedReAuth(t *testing.T) {
 // Sync sends what is queued and reports the server's verdict on it.
 func TestSyncSendsQueuedReAuth(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 1}, func(p *peer) {
-		p.expect(sigLogoff)
-		p.expect(sigLogon)
+		p.expectAll(sigLogoff, sigLogon)
 		p.success(nil)
 		p.success(nil)
-		p.expect(sigLogoff)
-		p.expect(sigLogon)
+		p.expectAll(sigLogoff, sigLogon)
 		p.success(nil)
 		p.failure("Neo.ClientError.Security.Unauthorized", "no")
 	})
@@ -201,9 +182,7 @@ func TestSyncSendsQueuedReAuth(t *testing.T) {
 	require.NoError(t, c.Sync(ctx))
 	require.True(t, c.IsIdle())
 	require.NoError(t, c.QueueReAuth(ctx, BasicAuth("v", "bad", ""), 0))
-	var se *ServerError
-	require.ErrorAs(t, c.Sync(ctx), &se)
-	require.Equal(t, "Neo.ClientError.Security.Unauthorized", se.Code)
+	requireServerError(t, c.Sync(ctx), "Neo.ClientError.Security.Unauthorized")
 	require.True(t, c.IsDefunct())
 	p.wait()
 }

@@ -72,9 +72,9 @@ func TestTraceRedactsCredentials(t *testing.T) {
 		p.handshake(Version{5, 0})
 		p.helloOK(Version{5, 0}, nil)
 	})
-	_, err := NewConn(context.Background(), cli, DialConfig{Address: "x:1", Auth: BasicAuth("user", "s3cret-pw", ""),
-		Versions: []Version{{5, 0}}, Handshake: HandshakeClassic,
-		Trace: func(out bool, m string) { lines = append(lines, m) }})
+	cfg := classicConfig(Version{5, 0}, BasicAuth("user", "s3cret-pw", ""))
+	cfg.Trace = func(out bool, m string) { lines = append(lines, m) }
+	_, err := NewConn(context.Background(), cli, cfg)
 	require.NoError(t, err)
 	p.wait()
 	require.Len(t, lines, 2)
@@ -104,13 +104,7 @@ func TestTLSConfigHelpers(t *testing.T) {
 
 func TestStateTransitions(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
-		p.success(nil)
-		p.success(map[string]any{"fields": []any{"a"}, "qid": int64(0)})
-		p.record(int64(1))
-		p.success(map[string]any{"has_more": true})
+		p.openTxResult("a", 0, int64(1))
 		p.expect(sigPull) // Commit drains the open stream first
 		p.record(int64(2))
 		p.success(nil)
@@ -146,8 +140,7 @@ func TestStateTransitions(t *testing.T) {
 // READY, fails the pipelined PULL too and closes the connection (golden capture notes).
 func TestPullFailureAfterRunFailureThenClose(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 8}, func(p *peer) {
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.msg(sigFailure, map[string]any{"neo4j_code": "Neo.ClientError.Request.Invalid", "message": "bad param",
 			"gql_status": "08N06"})
 		p.msg(sigFailure, map[string]any{"neo4j_code": "Neo.ClientError.Request.Invalid", "message": "no stream",

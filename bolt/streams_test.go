@@ -9,25 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// openTxResult plays BEGIN, RUN and PULL of a transaction's first result: their
-// SUCCESSes (qid < 0: none in RUN's), the records, then more to come.
-func (p *peer) openTxResult(field string, qid int64, recs ...any) []any {
-	p.expect(sigBegin)
-	p.expect(sigRun)
-	pull := p.expect(sigPull)
-	p.success(nil)
-	meta := map[string]any{"fields": []any{field}}
-	if qid >= 0 {
-		meta["qid"] = qid
-	}
-	p.success(meta)
-	for _, r := range recs {
-		p.record(r)
-	}
-	p.success(map[string]any{"has_more": true})
-	return pull
-}
-
 // PULL and DISCARD leave out the qid of the transaction's latest result (the server's
 // default, -1) and name earlier results by their qid.
 func TestPullDiscardQidOnlyForEarlierResults(t *testing.T) {
@@ -38,8 +19,7 @@ func TestPullDiscardQidOnlyForEarlierResults(t *testing.T) {
 		assert.Equal(t, map[string]any{"n": int64(1)}, pull[0], "latest result: qid left out")
 		p.record(int64(2))
 		p.success(map[string]any{"has_more": true})
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"b"}, "qid": int64(2)})
 		p.record("x")
 		p.success(map[string]any{"has_more": true})
@@ -58,15 +38,11 @@ func TestPullDiscardQidOnlyForEarlierResults(t *testing.T) {
 	s1, err := c.Run(ctx, "A", nil, nil, 1)
 	require.NoError(t, err)
 	for _, want := range []int64{1, 2} {
-		r, err := s1.Next(ctx)
-		require.NoError(t, err)
-		require.Equal(t, []any{want}, r)
+		requireNext(ctx, t, s1, []any{want})
 	}
 	s2, err := c.Run(ctx, "B", nil, nil, 1)
 	require.NoError(t, err)
-	r, err := s2.Next(ctx)
-	require.NoError(t, err)
-	require.Equal(t, []any{"x"}, r)
+	requireNext(ctx, t, s2, []any{"x"})
 	require.Equal(t, [][]any{{int64(3)}}, collect(t, s1))
 	_, err = s2.Consume(ctx)
 	require.NoError(t, err)
@@ -81,8 +57,7 @@ func TestPullDiscardQidOnlyForEarlierResults(t *testing.T) {
 func TestFailureEndsOtherStreamsOfTx(t *testing.T) {
 	c, _, p := dialPeer(t, Version{5, 3}, func(p *peer) {
 		p.openTxResult("n", 1, int64(1), int64(2))
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"n"}, "qid": int64(2)})
 		p.failure("Neo.ClientError.MadeUp.Code", "message")
 		p.expect(sigReset) // not a PULL for the first result
@@ -98,9 +73,7 @@ func TestFailureEndsOtherStreamsOfTx(t *testing.T) {
 	var se *ServerError
 	require.ErrorAs(t, err, &se)
 	for _, want := range []int64{1, 2} {
-		r, err := s1.Next(ctx)
-		require.NoError(t, err)
-		require.Equal(t, []any{want}, r, "records received before the failure")
+		requireNext(ctx, t, s1, []any{want}, "records received before the failure")
 	}
 	_, err = s1.Next(ctx)
 	var sf *StreamFailedError
@@ -123,18 +96,14 @@ func runTwiceBuffersFirst(t *testing.T, v Version, qid int64) {
 		p.expect(sigPull) // the rest of A, before B's RUN
 		p.record(int64(2))
 		p.success(nil)
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.success(map[string]any{"fields": []any{"b"}})
 		p.record("x")
 		p.success(nil)
 	})
 	ctx := context.Background()
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
-	s1, err := c.Run(ctx, "A", nil, nil, 1)
-	require.NoError(t, err)
-	s2, err := c.Run(ctx, "B", nil, nil, 1)
-	require.NoError(t, err)
+	s1, s2 := runTwo(ctx, t, c, 1)
 	require.Equal(t, [][]any{{int64(1)}, {int64(2)}}, collect(t, s1))
 	require.Equal(t, [][]any{{"x"}}, collect(t, s2))
 	p.wait()
@@ -146,38 +115,53 @@ func TestRunBuffersResultWithoutQid(t *testing.T) {
 	runTwiceBuffersFirst(t, Version{5, 8}, -1)
 }
 
-// Without query ids (before Bolt 4.0) every PULL is a PULL_ALL, which ends its
-// result: the next RUN of the transaction goes out without waiting for the records
-// (they are read into memory as they come).
-func TestRunWithoutQueryIDsDoesNotWaitForPullAll(t *testing.T) {
-	c, _, p := dialPeer(t, Version{4, 4}, func(p *peer) {
-		p.expect(sigBegin)
-		p.expect(sigRun)
-		p.expect(sigPull)
+// secondRunDoesNotWait plays a transaction, on a peer negotiating v, that sends
+// the first result's record (1) only once the second RUN and PULL have arrived,
+// then the second result's (2); with qids the RUN replies number the results.
+// adapt, when not nil, changes the Conn first. The client runs both queries with
+// fetch size fetch and reads each result's own record: a client that waited for
+// the first result before sending the second RUN fails on the context's deadline.
+func secondRunDoesNotWait(t *testing.T, v Version, qids bool, fetch int, adapt func(c *Conn)) {
+	c, _, p := dialPeer(t, v, func(p *peer) {
+		runMeta := func(field string, qid int64) map[string]any {
+			m := map[string]any{"fields": []any{field}}
+			if qids {
+				m["qid"] = qid
+			}
+			return m
+		}
+		p.expectAll(sigBegin, sigRun, sigPull)
 		p.success(nil)
-		p.success(map[string]any{"fields": []any{"a"}})
+		p.success(runMeta("a", 0))
 		// The client must send B's RUN and PULL before it sees A's records.
-		p.expect(sigRun)
-		p.expect(sigPull)
+		p.expectAll(sigRun, sigPull)
 		p.record(int64(1))
 		p.success(nil)
-		p.success(map[string]any{"fields": []any{"b"}})
-		p.record("x")
+		p.success(runMeta("b", 1))
+		p.record(int64(2))
 		p.success(nil)
 	})
-	// The version table alone decides: the negotiated version is replaced
-	// after the handshake.
-	old := Version{3, 0}
-	require.False(t, old.Has(FeatureQueryID))
-	c.version = old
+	if adapt != nil {
+		adapt(c)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	require.NoError(t, c.Begin(ctx, TxConfig{}))
-	s1, err := c.Run(ctx, "A", nil, nil, 1) // PULL_ALL: the fetch size has no say
-	require.NoError(t, err)
-	s2, err := c.Run(ctx, "B", nil, nil, 1)
-	require.NoError(t, err)
-	require.Equal(t, [][]any{{"x"}}, collect(t, s2))
+	s1, s2 := runTwo(ctx, t, c, fetch)
+	require.Equal(t, [][]any{{int64(2)}}, collect(t, s2))
 	require.Equal(t, [][]any{{int64(1)}}, collect(t, s1))
 	p.wait()
+}
+
+// Without query ids (before Bolt 4.0) every PULL is a PULL_ALL, which ends its
+// result: the next RUN of the transaction goes out without waiting for the records
+// (they are read into memory as they come), whatever the fetch size.
+func TestRunWithoutQueryIDsDoesNotWaitForPullAll(t *testing.T) {
+	// The version table alone decides: the negotiated version is replaced
+	// after the handshake.
+	secondRunDoesNotWait(t, Version{4, 4}, false, 1, func(c *Conn) {
+		old := Version{3, 0}
+		require.False(t, old.Has(FeatureQueryID))
+		c.version = old
+	})
 }
