@@ -44,7 +44,10 @@ type BookmarkManagerConfig struct {
 	// InitialBookmarks are the bookmarks the manager starts with.
 	InitialBookmarks Bookmarks
 	// BookmarksSupplier, if set, is called by GetBookmarks; its bookmarks are
-	// added to the managed ones (e.g. bookmarks kept by another process).
+	// added to that answer (e.g. bookmarks kept by another process) but not
+	// to the managed ones. Sessions call GetBookmarks for each transaction and
+	// for each routing-table fetch it needs, so the supplier may be called
+	// twice for one transaction.
 	BookmarksSupplier func(ctx context.Context) (Bookmarks, error)
 	// BookmarksConsumer, if set, is called after every update with the new set
 	// of managed bookmarks.

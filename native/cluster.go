@@ -77,12 +77,23 @@ func (c *clusterRouter) addresses(ctx context.Context, req routeRequest) ([]stri
 	if req.mode == AccessModeRead {
 		mode = routing.Read
 	}
-	q := routing.Query{Database: req.database, ImpersonatedUser: req.impersonatedUser, Mode: mode, Bookmarks: req.bookmarks}
+	q := routing.Query{Database: req.database, ImpersonatedUser: req.impersonatedUser, Mode: mode}
+	var bmErr error // the bookmark source's own error, returned as it is
+	if req.bookmarks != nil {
+		q.BookmarksFunc = func(ctx context.Context) ([]string, error) {
+			b, err := req.bookmarks(ctx)
+			bmErr = err
+			return b, err
+		}
+	}
 	if req.auth != nil {
 		q.AuthKey = req.auth.Scheme() + "\x00" + req.auth.Principal() + "\x00" + req.auth.Realm()
 		q.Auth = req.auth
 	}
 	list, db, err := c.r.Lookup(ctx, q)
+	if bmErr != nil {
+		return nil, db, bmErr
+	}
 	if err != nil {
 		if c.closed.Load() && ctx.Err() == nil && errors.Is(err, context.Canceled) {
 			err = routing.ErrClosed // the driver's Close cancelled the fetch, not the caller

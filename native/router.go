@@ -12,8 +12,10 @@ type routeRequest struct {
 	mode             AccessMode
 	database         string // "" = home database
 	impersonatedUser string
-	bookmarks        Bookmarks
-	auth             *AuthToken // session-level auth, nil = the driver's
+	// bookmarks returns the bookmarks a ROUTE for this request carries; it is
+	// called only when the routing table has to be fetched (nil = none).
+	bookmarks func(context.Context) (Bookmarks, error)
+	auth      *AuthToken // session-level auth, nil = the driver's
 }
 
 // router decides which server addresses serve an access mode for a database.

@@ -96,7 +96,10 @@ func (s *session) database() string {
 	return s.resolvedDB
 }
 
-// txBookmarks returns the bookmarks a new transaction waits for.
+// txBookmarks returns the bookmarks a new transaction waits for: the
+// session's and, when it has one, its BookmarkManager's (asked anew on every
+// call, so a supplier's answer is used once: a ROUTE and the BEGIN after it
+// each ask).
 func (s *session) txBookmarks(ctx context.Context) (Bookmarks, error) {
 	b := s.lastBookmarks
 	if bm := s.cfg.BookmarkManager; bm != nil {
@@ -154,13 +157,13 @@ func (s *session) boltTx(mode AccessMode, bookmarks Bookmarks, tc TransactionCon
 // acquire borrows a connection for mode, authenticated with the session's (or
 // the driver's current) token.
 func (s *session) acquire(ctx context.Context, mode AccessMode) (*bconn, error) {
-	return s.acquireFor(ctx, mode, s.lastBookmarks)
+	return s.acquireFor(ctx, mode, func(context.Context) (Bookmarks, error) { return s.lastBookmarks, nil })
 }
 
-// acquireFor is acquire for a transaction that waits for bookmarks (the
-// session's and its BookmarkManager's): a routing table fetched for it is
-// asked for with them.
-func (s *session) acquireFor(ctx context.Context, mode AccessMode, bookmarks Bookmarks) (*bconn, error) {
+// acquireFor is acquire for a transaction: a routing table fetched for it is
+// asked for with the bookmarks the transaction waits for (bookmarks, called
+// only when a fetch is needed; see txBookmarks).
+func (s *session) acquireFor(ctx context.Context, mode AccessMode, bookmarks func(context.Context) (Bookmarks, error)) (*bconn, error) {
 	d := s.d
 	if d.closed.Load() {
 		return nil, &UsageError{Message: "borrowing a connection", Err: ErrDriverClosed}
@@ -189,6 +192,24 @@ func (s *session) acquireFor(ctx context.Context, mode AccessMode, bookmarks Boo
 		}
 	}
 	return nil, noServerReached(mode, resolved, errs)
+}
+
+// acquireForTx borrows a connection for a transaction in mode and returns it
+// with the bookmarks the transaction waits for, asked for after the routing
+// table (which asks for its own when it is fetched): a BookmarkManager's
+// supplier is called once per ROUTE and once per transaction, and each answer
+// goes only with the message it was asked for.
+func (s *session) acquireForTx(ctx context.Context, mode AccessMode) (*bconn, Bookmarks, error) {
+	bc, err := s.acquireFor(ctx, mode, s.txBookmarks)
+	if err != nil {
+		return nil, nil, err
+	}
+	bms, err := s.txBookmarks(ctx)
+	if err != nil {
+		s.releaseConn(bc, nil)
+		return nil, nil, err
+	}
+	return bc, bms, nil
 }
 
 func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) {
@@ -389,11 +410,7 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 	if err != nil {
 		return nil, err
 	}
-	bms, err := s.txBookmarks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	bc, err := s.acquireFor(ctx, s.cfg.AccessMode, bms)
+	bc, bms, err := s.acquireForTx(ctx, s.cfg.AccessMode)
 	if err != nil {
 		return nil, err
 	}
@@ -450,11 +467,7 @@ func (s *session) BeginTransaction(ctx context.Context, configurers ...func(*Tra
 
 // begin borrows a connection and queues BEGIN (sent with the first request).
 func (s *session) begin(ctx context.Context, mode AccessMode, tc TransactionConfig, api int, managed bool) (*transaction, error) {
-	bms, err := s.txBookmarks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	bc, err := s.acquireFor(ctx, mode, bms)
+	bc, bms, err := s.acquireForTx(ctx, mode)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package routing
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -49,4 +52,38 @@ func TestTableWithoutReadersTriesNextRouter(t *testing.T) {
 	_, err = r.ForceRefresh(bg, "neo4j")
 	require.ErrorIs(t, err, ErrNoRouters)
 	require.ErrorContains(t, err, "without readers")
+}
+
+// A Query's BookmarksFunc is asked only when the lookup has to fetch (its
+// answer goes with that ROUTE), never for a lookup a fresh table serves; its
+// error ends the lookup as it is, without a fetch.
+func TestBookmarksFuncAskedOnlyForAFetch(t *testing.T) {
+	n, c := newFakeNet(), newClock()
+	n.answer("seed:7687", table("neo4j", l("seed:7687"), l("a:1"), l("w:1")))
+	r := newTestRouter(t, n, c, nil)
+	asked := 0
+	q := Query{Database: "neo4j", Mode: Read, Bookmarks: l("ignored"), BookmarksFunc: func(context.Context) ([]string, error) {
+		asked++
+		return l(fmt.Sprintf("bm%d", asked)), nil
+	}}
+	for range 3 {
+		_, _, err := r.Lookup(bg, q)
+		require.NoError(t, err)
+	}
+	require.Equal(t, 1, asked, "a fresh table answers without asking for bookmarks")
+	require.Equal(t, 1, n.count())
+	require.Equal(t, l("bm1"), n.lastReq().Bookmarks)
+
+	_, err := r.Refresh(bg, q)
+	require.NoError(t, err)
+	require.Equal(t, l("bm2"), n.lastReq().Bookmarks)
+
+	boom := errors.New("supplier down")
+	q.Database = "other"
+	q.BookmarksFunc = func(context.Context) ([]string, error) { return nil, boom }
+	_, _, err = r.Lookup(bg, q)
+	require.Same(t, boom, err)
+	_, err = r.Refresh(bg, q)
+	require.Same(t, boom, err)
+	require.Equal(t, 2, n.count(), "no ROUTE without its bookmarks")
 }

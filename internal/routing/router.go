@@ -135,6 +135,12 @@ type Query struct {
 	// Bookmarks go with a ROUTE this query causes. Callers that share a fetch
 	// under way share the bookmarks of the one that started it.
 	Bookmarks []string
+	// BookmarksFunc, if set, replaces Bookmarks: it is called (with no lock
+	// held) only when this query has to start a fetch, so a bookmark source
+	// with side effects (a BookmarkManager's supplier) is asked once per
+	// ROUTE, not for every lookup a fresh table answers. Its error ends the
+	// lookup unchanged.
+	BookmarksFunc func(ctx context.Context) ([]string, error)
 	// AuthKey identifies the credentials of a session that authenticates as
 	// someone else than the driver ("" = the driver's): home databases are
 	// resolved and cached per AuthKey and ImpersonatedUser.
@@ -187,6 +193,15 @@ func (r *Router) Lookup(ctx context.Context, q Query) ([]string, string, error) 
 		list, start := r.take(e, mode)
 		r.mu.Unlock()
 		return r.order(list, start), resolved, nil
+	}
+	if q.BookmarksFunc != nil && r.flights[flightKey(resolved, q)] == nil {
+		r.mu.Unlock()
+		bms, err := q.BookmarksFunc(ctx)
+		if err != nil {
+			return nil, db, err
+		}
+		q.Bookmarks, q.BookmarksFunc = bms, nil
+		return r.Lookup(ctx, q) // the table or a fetch may have appeared meanwhile
 	}
 	f := r.joinLocked(ctx, resolved, q)
 	r.mu.Unlock()
@@ -358,6 +373,13 @@ func (r *Router) Refresh(ctx context.Context, q Query) (Table, error) {
 	db := q.Database
 	if err := ctx.Err(); err != nil {
 		return Table{}, fmt.Errorf("routing: refreshing %s: %w", dbName(db), err)
+	}
+	if q.BookmarksFunc != nil {
+		bms, err := q.BookmarksFunc(ctx)
+		if err != nil {
+			return Table{}, err
+		}
+		q.Bookmarks, q.BookmarksFunc = bms, nil
 	}
 	r.mu.Lock()
 	if r.closed {
