@@ -31,15 +31,20 @@ func bookmarksSent(m *boltstub.Member, sig byte) [][]any {
 	return out
 }
 
+// oneMemberCluster starts a cluster whose only member, a, routes, reads and
+// writes database neo4j, and a routing driver for it.
+func oneMemberCluster(t *testing.T) (*boltstub.Member, context.Context, native.Driver) {
+	c := newScenarioCluster(t, "a")
+	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"a"}, Writers: []string{"a"}})
+	return c.Member("a"), scenarioCtx(t), scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+}
+
 // A BookmarkManager's supplier is asked once for the ROUTE a transaction needs
 // and once more for its BEGIN; each answer goes only with its own message and
 // never becomes part of what the manager keeps and hands to its consumer
 // (TestKit test_should_enrich_bookmarks_with_bookmark_supplier_result, D21).
 func TestBookmarkSupplierAskedForRouteAndBeginSeparately(t *testing.T) {
-	c := newScenarioCluster(t, "a")
-	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"a"}, Writers: []string{"a"}})
-	ctx := scenarioCtx(t)
-	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	a, ctx, d := oneMemberCluster(t)
 	var mu sync.Mutex
 	calls := 0
 	var consumed []native.Bookmarks
@@ -73,8 +78,8 @@ func TestBookmarkSupplierAskedForRouteAndBeginSeparately(t *testing.T) {
 	bm1 := consumed[0][0]
 	require.NotContains(t, []string{"init", "extra", "sup1", "sup2"}, bm1)
 
-	routes := bookmarksSent(c.Member("a"), boltstub.SigRoute)
-	begins := bookmarksSent(c.Member("a"), boltstub.SigBegin)
+	routes := bookmarksSent(a, boltstub.SigRoute)
+	begins := bookmarksSent(a, boltstub.SigBegin)
 	require.Len(t, routes, 2)
 	require.Len(t, begins, 2)
 	require.ElementsMatch(t, []any{"init", "extra", "sup1"}, routes[0])
@@ -88,10 +93,7 @@ func TestBookmarkSupplierAskedForRouteAndBeginSeparately(t *testing.T) {
 // next one waits for none (TestKit
 // test_should_not_change_bmm_state_with_supplied_bookmarks, D21).
 func TestBookmarkSupplierAnswerOnlyForItsMessage(t *testing.T) {
-	c := newScenarioCluster(t, "a")
-	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"a"}, Writers: []string{"a"}})
-	ctx := scenarioCtx(t)
-	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	a, ctx, d := oneMemberCluster(t)
 	var mu sync.Mutex
 	calls := 0
 	bm := native.NewBookmarkManager(native.BookmarkManagerConfig{
@@ -116,11 +118,11 @@ func TestBookmarkSupplierAnswerOnlyForItsMessage(t *testing.T) {
 	require.NoError(t, s.Close(ctx))
 	require.Equal(t, "a", read(ctx, t, d, cfg))
 
-	begins := bookmarksSent(c.Member("a"), boltstub.SigBegin)
+	begins := bookmarksSent(a, boltstub.SigBegin)
 	require.Len(t, begins, 2)
 	require.Equal(t, []any{"extra"}, begins[0])
 	require.Empty(t, begins[1])
-	routes := bookmarksSent(c.Member("a"), boltstub.SigRoute)
+	routes := bookmarksSent(a, boltstub.SigRoute)
 	require.Len(t, routes, 1)
 	require.Empty(t, routes[0])
 }
@@ -128,10 +130,7 @@ func TestBookmarkSupplierAnswerOnlyForItsMessage(t *testing.T) {
 // The supplier's error while a routing table is needed ends the transaction
 // start as it is (not as a retryable connectivity error), with no ROUTE sent.
 func TestBookmarkSupplierErrorBeforeRoute(t *testing.T) {
-	c := newScenarioCluster(t, "a")
-	c.SetRoles("neo4j", boltstub.Roles{Routers: []string{"a"}, Readers: []string{"a"}, Writers: []string{"a"}})
-	ctx := scenarioCtx(t)
-	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address())
+	a, ctx, d := oneMemberCluster(t)
 	boom := errors.New("bookmark store down")
 	bm := native.NewBookmarkManager(native.BookmarkManagerConfig{
 		BookmarksSupplier: func(context.Context) (native.Bookmarks, error) { return nil, boom },
@@ -141,5 +140,5 @@ func TestBookmarkSupplierErrorBeforeRoute(t *testing.T) {
 	_, err := s.BeginTransaction(ctx)
 	require.ErrorIs(t, err, boom)
 	require.False(t, native.IsConnectivityError(err), "%v", err)
-	require.Zero(t, c.Member("a").Count("ROUTE"))
+	require.Zero(t, a.Count("ROUTE"))
 }
