@@ -502,7 +502,7 @@ func TestClusterPoolTimeoutKeepsServerInTable(t *testing.T) {
 	ctx := scenarioCtx(t)
 	d := scenarioDriver(t, "neo4j://"+c.Member("a").Address(), func(cfg *native.Config) {
 		cfg.MaxConnectionPoolSize = 1
-		cfg.ConnectionAcquisitionTimeout = 100 * time.Millisecond
+		cfg.ConnectionAcquisitionTimeout = time.Second // also bounds dialling the readers
 		cfg.MaxTransactionRetryTime = 0
 	})
 	// Hold the only connection to each reader.
