@@ -421,47 +421,27 @@ func (b *backend) explicitTx(id, op string) (native.ExplicitTransaction, error) 
 	return tx.explicit, nil
 }
 
-func handleTransactionCommit(b *backend, raw json.RawMessage) (response, error) {
-	req, err := decodeData[txIDReq](raw)
-	if err != nil {
-		return response{}, err
+// txEndHandler returns the handler of a request that ends an explicit
+// transaction with end (op names it in errors): commit, rollback or close.
+func txEndHandler(op string, end func(native.ExplicitTransaction, context.Context) error) handlerFunc {
+	return func(b *backend, raw json.RawMessage) (response, error) {
+		req, err := decodeData[txIDReq](raw)
+		if err != nil {
+			return response{}, err
+		}
+		tx, err := b.explicitTx(req.TxID, op)
+		if err != nil {
+			return response{}, err
+		}
+		if err := end(tx, b.ctx); err != nil {
+			return response{}, err
+		}
+		return response{"Transaction", map[string]any{"id": req.TxID}}, nil
 	}
-	tx, err := b.explicitTx(req.TxID, "commit")
-	if err != nil {
-		return response{}, err
-	}
-	if err := tx.Commit(b.ctx); err != nil {
-		return response{}, err
-	}
-	return response{"Transaction", map[string]any{"id": req.TxID}}, nil
 }
 
-func handleTransactionRollback(b *backend, raw json.RawMessage) (response, error) {
-	req, err := decodeData[txIDReq](raw)
-	if err != nil {
-		return response{}, err
-	}
-	tx, err := b.explicitTx(req.TxID, "rollback")
-	if err != nil {
-		return response{}, err
-	}
-	if err := tx.Rollback(b.ctx); err != nil {
-		return response{}, err
-	}
-	return response{"Transaction", map[string]any{"id": req.TxID}}, nil
-}
-
-func handleTransactionClose(b *backend, raw json.RawMessage) (response, error) {
-	req, err := decodeData[txIDReq](raw)
-	if err != nil {
-		return response{}, err
-	}
-	tx, err := b.explicitTx(req.TxID, "close")
-	if err != nil {
-		return response{}, err
-	}
-	if err := tx.Close(b.ctx); err != nil {
-		return response{}, err
-	}
-	return response{"Transaction", map[string]any{"id": req.TxID}}, nil
-}
+var (
+	handleTransactionCommit   = txEndHandler("commit", native.ExplicitTransaction.Commit)
+	handleTransactionRollback = txEndHandler("rollback", native.ExplicitTransaction.Rollback)
+	handleTransactionClose    = txEndHandler("close", native.ExplicitTransaction.Close)
+)

@@ -46,11 +46,17 @@ func fromCypherParams(v any) (map[string]any, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: params must be an object, got %T", errValue, v)
 	}
+	return fromCypherEntries(m, "param")
+}
+
+// fromCypherEntries converts the TestKit Cypher values of m; an error names the
+// key as a what ("param", "map key").
+func fromCypherEntries(m map[string]any, what string) (map[string]any, error) {
 	out := make(map[string]any, len(m))
 	for k, x := range m {
 		nv, err := fromCypher(x)
 		if err != nil {
-			return nil, fmt.Errorf("param %q: %w", k, err)
+			return nil, fmt.Errorf("%s %q: %w", what, k, err)
 		}
 		out[k] = nv
 	}
@@ -99,29 +105,13 @@ func fromCypher(v any) (any, error) {
 		if !ok && val != nil {
 			return nil, fmt.Errorf("%w: CypherList value %T", errValue, val)
 		}
-		out := make([]any, len(l))
-		for i, x := range l {
-			nv, err := fromCypher(x)
-			if err != nil {
-				return nil, fmt.Errorf("list index %d: %w", i, err)
-			}
-			out[i] = nv
-		}
-		return out, nil
+		return convertEach(l, fromCypher, "list index")
 	case "CypherMap":
 		mm, ok := val.(map[string]any)
 		if !ok && val != nil {
 			return nil, fmt.Errorf("%w: CypherMap value %T", errValue, val)
 		}
-		out := make(map[string]any, len(mm))
-		for k, x := range mm {
-			nv, err := fromCypher(x)
-			if err != nil {
-				return nil, fmt.Errorf("map key %q: %w", k, err)
-			}
-			out[k] = nv
-		}
-		return out, nil
+		return fromCypherEntries(mm, "map key")
 	case "CypherPoint":
 		return pointFrom(data)
 	case "CypherDate":
@@ -331,13 +321,9 @@ func toCypher(v any) (cypherJSON, error) {
 	case []byte:
 		return cy("CypherBytes", map[string]any{"value": formatHexBytes(x)}), nil
 	case []any:
-		out := make([]cypherJSON, len(x))
-		for i, e := range x {
-			c, err := toCypher(e)
-			if err != nil {
-				return cypherJSON{}, err
-			}
-			out[i] = c
+		out, err := convertEach(x, toCypher, "list index")
+		if err != nil {
+			return cypherJSON{}, err
 		}
 		return cy("CypherList", map[string]any{"value": out}), nil
 	case map[string]any:
@@ -351,21 +337,13 @@ func toCypher(v any) (cypherJSON, error) {
 	case dbtype.Relationship:
 		return relJSON(x)
 	case dbtype.Path:
-		nodes := make([]cypherJSON, len(x.Nodes))
-		for i, n := range x.Nodes {
-			c, err := nodeJSON(n)
-			if err != nil {
-				return cypherJSON{}, err
-			}
-			nodes[i] = c
+		nodes, err := convertEach(x.Nodes, nodeJSON, "path node")
+		if err != nil {
+			return cypherJSON{}, err
 		}
-		rels := make([]cypherJSON, len(x.Relationships))
-		for i, r := range x.Relationships {
-			c, err := relJSON(r)
-			if err != nil {
-				return cypherJSON{}, err
-			}
-			rels[i] = c
+		rels, err := convertEach(x.Relationships, relJSON, "path relationship")
+		if err != nil {
+			return cypherJSON{}, err
 		}
 		return cy("Path", map[string]any{
 			"nodes":         cy("CypherList", map[string]any{"value": nodes}),
@@ -488,13 +466,19 @@ func relJSON(r dbtype.Relationship) (cypherJSON, error) {
 
 // recordValues converts a record's values.
 func recordValues(values []any) ([]cypherJSON, error) {
-	out := make([]cypherJSON, len(values))
-	for i, v := range values {
-		c, err := toCypher(v)
+	return convertEach(values, toCypher, "record value")
+}
+
+// convertEach converts every element of in with f; an error names the element
+// by its index, as a what ("list index 2: …").
+func convertEach[T, U any](in []T, f func(T) (U, error), what string) ([]U, error) {
+	out := make([]U, len(in))
+	for i, x := range in {
+		v, err := f(x)
 		if err != nil {
-			return nil, fmt.Errorf("record value %d: %w", i, err)
+			return nil, fmt.Errorf("%s %d: %w", what, i, err)
 		}
-		out[i] = c
+		out[i] = v
 	}
 	return out, nil
 }
