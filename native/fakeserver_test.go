@@ -398,6 +398,16 @@ func newFakeDriver(t *testing.T, srv *fakeServer, configurers ...func(*Config)) 
 	return d.(*driver)
 }
 
+// fakeSession opens a session with cfg on a driver (newFakeDriver) for srv;
+// the session is closed when the test ends.
+func fakeSession(t *testing.T, srv *fakeServer, cfg SessionConfig) (context.Context, Session) {
+	t.Helper()
+	ctx := context.Background()
+	s := newFakeDriver(t, srv).NewSession(ctx, cfg)
+	t.Cleanup(func() { s.Close(ctx) })
+	return ctx, s
+}
+
 // waitFor polls cond until it holds or a second passes.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()

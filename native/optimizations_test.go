@@ -108,10 +108,7 @@ func TestCollectPullsTheRestAtOnce(t *testing.T) {
 	srv.onRun = func(int, string, map[string]any, bool) runReply {
 		return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}, {int64(2)}, {int64(3)}, {int64(4)}, {int64(5)}}}
 	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{FetchSize: 2})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{FetchSize: 2})
 	for _, nextFirst := range []bool{false, true} {
 		for _, inTx := range []bool{false, true} {
 			srv.mu.Lock()

@@ -1,7 +1,6 @@
 package native
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -21,10 +20,7 @@ func TestUnknownZoneFailsOnlyItsRecord(t *testing.T) {
 	srv.onRun = func(_ int, _ string, _ map[string]any, _ bool) runReply {
 		return runReply{fields: []string{"dt"}, records: [][]any{{known}, {unknown}, {known}}}
 	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 
 	check := func(res Result) {
 		t.Helper()

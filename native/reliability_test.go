@@ -154,10 +154,7 @@ func TestExecuteWriteSurvivesServerRestart(t *testing.T) {
 	srv.onRun = func(int, string, map[string]any, bool) runReply {
 		return runReply{fields: []string{"x"}, records: [][]any{{int64(1)}}}
 	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 	work := func(tx ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, "CREATE ()", nil)
 		if err != nil {

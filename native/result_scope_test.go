@@ -1,7 +1,6 @@
 package native
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -11,10 +10,7 @@ import (
 // of the stream is not.
 func TestResultNextAfterConsumeIsError(t *testing.T) {
 	srv := peopleServer(t)
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{FetchSize: 1})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{FetchSize: 1})
 
 	// natural end: no error
 	res, err := s.Run(ctx, "MATCH (p) RETURN p", nil)

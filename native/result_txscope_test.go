@@ -1,7 +1,6 @@
 package native
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -18,10 +17,7 @@ func TestResultOutOfScopeAfterTxEnd(t *testing.T) {
 	srv.onRun = func(_ int, _ string, _ map[string]any, _ bool) runReply {
 		return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}, {int64(2)}, {int64(3)}, {int64(4)}, {int64(5)}}}
 	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{FetchSize: 2})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{FetchSize: 2})
 
 	for _, end := range []string{"commit", "rollback", "close"} {
 		tx, err := s.BeginTransaction(ctx)

@@ -204,10 +204,7 @@ func TestExecuteWriteStopsAtOnceWhenContextEnds(t *testing.T) {
 
 func TestUserErrorsAreNotRetriedAndRollBack(t *testing.T) {
 	srv := newFakeServer(t)
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 	boom := errors.New("boom")
 	calls := 0
 	_, err := s.ExecuteWrite(ctx, func(tx ManagedTransaction) (any, error) {

@@ -19,10 +19,7 @@ func peopleServer(t *testing.T) *fakeServer {
 
 func TestAutoCommitRunStreamsAndChainsBookmarks(t *testing.T) {
 	srv := peopleServer(t)
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{FetchSize: 2})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{FetchSize: 2})
 
 	res, err := s.Run(ctx, "MATCH (p) RETURN p.name AS name, p.age AS age", map[string]any{"x": 1})
 	require.NoError(t, err)
@@ -60,22 +57,13 @@ func TestAutoCommitRunStreamsAndChainsBookmarks(t *testing.T) {
 	require.Equal(t, []any{first[0]}, extra["bookmarks"])
 	require.NotEqual(t, first, s.LastBookmarks())
 	// PULL n = fetch size 2 → two PULLs for three records.
-	pulls := 0
-	for _, m := range srv.messages() {
-		if m == "PULL" {
-			pulls++
-		}
-	}
-	require.Equal(t, 3, pulls)
+	require.Equal(t, 3, countMsgs(srv.messages(), "PULL"))
 	require.Equal(t, int32(1), srv.accepted.Load(), "one connection, reused")
 }
 
 func TestResultHelpers(t *testing.T) {
 	srv := peopleServer(t)
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 
 	res, err := s.Run(ctx, "q", nil)
 	require.NoError(t, err)
@@ -144,10 +132,7 @@ func TestUnconsumedAutoCommitResultIsBufferedByNextRun(t *testing.T) {
 
 func TestExplicitTransactionCommitRollbackAndMisuse(t *testing.T) {
 	srv := peopleServer(t)
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 
 	tx, err := s.BeginTransaction(ctx, WithTxTimeout(1500*time.Microsecond), WithTxMetadata(map[string]any{"app": "t"}))
 	require.NoError(t, err)
@@ -199,10 +184,7 @@ func TestExecuteWriteIsTwoRoundTripsAndAutoCommitOne(t *testing.T) {
 	srv.onRun = func(int, string, map[string]any, bool) runReply {
 		return runReply{fields: []string{"id"}, records: [][]any{{int64(7)}}}
 	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 	work := func(tx ManagedTransaction) (int64, error) {
 		res, err := tx.Run(ctx, "CREATE (n) RETURN 7 AS id", nil)
 		rec, err := Single(ctx, res, err)
@@ -246,10 +228,7 @@ func TestSessionCloseIsIdempotentAndUseAfterCloseFails(t *testing.T) {
 func TestConcurrentSessionUseIsAUsageError(t *testing.T) {
 	srv := peopleServer(t)
 	block := make(chan struct{})
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 	started := make(chan struct{})
 	done := make(chan error)
 	go func() {
@@ -270,10 +249,7 @@ func TestConcurrentSessionUseIsAUsageError(t *testing.T) {
 
 func TestParameterErrorsNameTheParameter(t *testing.T) {
 	srv := peopleServer(t)
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 	_, err := s.Run(ctx, "x", map[string]any{"bad": make(chan int)})
 	require.True(t, IsUsageError(err))
 	require.ErrorContains(t, err, `"bad"`)

@@ -1,7 +1,6 @@
 package native
 
 import (
-	"context"
 	"testing"
 
 	"github.com/boltwire/neo4j/bolt"
@@ -44,10 +43,7 @@ func TestSummaryStatusesBeforeBolt56(t *testing.T) {
 		}
 		return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}}}
 	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{})
-	defer s.Close(ctx)
+	ctx, s := fakeSession(t, srv, SessionConfig{})
 	consume := func(q string) (ResultSummary, error) {
 		res, err := s.Run(ctx, q, nil)
 		require.NoError(t, err)

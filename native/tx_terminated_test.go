@@ -23,10 +23,7 @@ func terminatingSession(t *testing.T) (context.Context, *fakeServer, Session) {
 		}
 		return runReply{fields: []string{"n"}, records: [][]any{{int64(1)}, {int64(2)}, {int64(3)}}}
 	}
-	d := newFakeDriver(t, srv)
-	ctx := context.Background()
-	s := d.NewSession(ctx, SessionConfig{FetchSize: 1})
-	t.Cleanup(func() { s.Close(ctx) })
+	ctx, s := fakeSession(t, srv, SessionConfig{FetchSize: 1})
 	return ctx, srv, s
 }
 
