@@ -1,35 +1,17 @@
 package native
 
 import (
-	"bytes"
 	"context"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/boltwire/neo4j/internal/neo4jtest"
 	"github.com/stretchr/testify/require"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestBoltTraceRedactsCredentials(t *testing.T) {
 	srv := peopleServer(t)
-	var driverTrace, sessionTrace syncBuffer
+	var driverTrace, sessionTrace neo4jtest.SyncBuffer
 	d, err := NewDriver(srv.uri(), BasicAuth("neo4j", "hunter2-secret", ""), func(c *Config) { c.BoltTrace = &driverTrace })
 	require.NoError(t, err)
 	ctx := context.Background()

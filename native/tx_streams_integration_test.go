@@ -27,10 +27,10 @@ var qidRE = regexp.MustCompile(`qid`)
 
 // tracedTx begins a transaction on a session with fetch size 1 whose Bolt
 // messages are traced.
-func tracedTx(t *testing.T, srv *neo4jtest.Server) (context.Context, *syncBuffer, Session, ExplicitTransaction) {
+func tracedTx(t *testing.T, srv *neo4jtest.Server) (context.Context, *neo4jtest.SyncBuffer, Session, ExplicitTransaction) {
 	ctx := testCtx(t)
 	d := newServerDriver(t, srv)
-	trace := &syncBuffer{}
+	trace := &neo4jtest.SyncBuffer{}
 	s := d.NewSession(ctx, SessionConfig{FetchSize: 1, BoltTrace: trace})
 	t.Cleanup(func() { s.Close(context.Background()) })
 	tx, err := s.BeginTransaction(ctx)

@@ -1,13 +1,11 @@
 package reliability
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,24 +13,6 @@ import (
 	"github.com/boltwire/neo4j/native"
 	"github.com/boltwire/neo4j/sqldriver"
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestSecretsNeverPrinted collects everything the driver can print — debug logs,
 // Bolt traces, error strings of failed logins, malformed URIs and DSNs, fmt output
@@ -46,12 +26,12 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		bearer := "eyJhbGciOi.bearer-" + runID() + ".sig"
 		wrongPw := "Wr0ng-pa55-" + runID()
 		secrets := map[string]string{"password": s.Password, "bearer token": bearer, "wrong password": wrongPw}
-		var out syncBuffer // everything printed
+		var out neo4jtest.SyncBuffer // everything printed
 		printf := func(format string, args ...any) { fmt.Fprintf(&out, format+"\n", args...) }
 		ctx := testCtx(t, 2*time.Minute)
 
-		logs := &syncBuffer{}
-		trace := &syncBuffer{}
+		logs := &neo4jtest.SyncBuffer{}
+		trace := &neo4jtest.SyncBuffer{}
 		logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		cfgFn := func(c *native.Config) {
 			c.Logger = logger

@@ -1,11 +1,9 @@
 package sqldriver_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"errors"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,24 +13,6 @@ import (
 	"github.com/boltwire/neo4j/sqldriver"
 	"github.com/stretchr/testify/require"
 )
-
-// syncBuffer is a bytes.Buffer safe for concurrent writers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 func TestBookmarksAndRaw(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
@@ -127,7 +107,7 @@ func TestBookmarksAndRaw(t *testing.T) {
 			// sends those bookmarks with its next transaction.
 			cfg, err := sqldriver.ParseDSN(dsnFor(s, "bookmarks=session"))
 			require.NoError(t, err)
-			var trace syncBuffer
+			var trace neo4jtest.SyncBuffer
 			cfg.Driver.BoltTrace = &trace
 			name := sqldriver.RegisterConfig(cfg)
 			defer sqldriver.UnregisterConfig(name)
