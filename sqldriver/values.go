@@ -14,6 +14,9 @@ import (
 // value table in the package documentation). Values the driver could not
 // decode are errors.
 func toDriverValue(v any, mode ValueMode) (driver.Value, error) {
+	if err := undecodable(v); err != nil {
+		return nil, err
+	}
 	if mode == ValuesStandard {
 		return toStandardValue(v)
 	}
@@ -22,16 +25,23 @@ func toDriverValue(v any, mode ValueMode) (driver.Value, error) {
 		return x.Time(), nil
 	case dbtype.LocalDateTime:
 		return x.Time(), nil
-	case dbtype.UnknownStructure:
-		return nil, x
-	case dbtype.UnsupportedType:
-		return nil, fmt.Errorf("the server sent a placeholder for a value the negotiated protocol cannot carry: %v", x)
-	case map[string]any:
-		if err := placeholder(x); err != nil {
-			return nil, err
-		}
 	}
 	return v, nil
+}
+
+// undecodable returns why v cannot be handed to database/sql: a structure the
+// driver could not decode, or a server's placeholder for a value the protocol
+// version cannot carry; nil for every other value.
+func undecodable(v any) error {
+	switch x := v.(type) {
+	case dbtype.UnknownStructure:
+		return x
+	case dbtype.UnsupportedType:
+		return fmt.Errorf("the server sent a placeholder for a value the negotiated protocol cannot carry: %v", x)
+	case map[string]any:
+		return placeholder(x)
+	}
+	return nil
 }
 
 // placeholder recognises the map a Bolt 5.x server sends instead of a value
@@ -45,8 +55,8 @@ func placeholder(m map[string]any) error {
 	return nil
 }
 
-// toStandardValue maps a native value to a standard driver.Value (see
-// ValuesStandard).
+// toStandardValue maps a native value that is not undecodable to a standard
+// driver.Value (see ValuesStandard).
 func toStandardValue(v any) (driver.Value, error) {
 	switch x := v.(type) {
 	case nil, bool, int64, float64, string, []byte, time.Time:
@@ -57,14 +67,6 @@ func toStandardValue(v any) (driver.Value, error) {
 		return x.Time(), nil
 	case dbtype.Time, dbtype.LocalTime, dbtype.Duration, dbtype.UUID:
 		return x.(fmt.Stringer).String(), nil
-	case dbtype.UnknownStructure:
-		return nil, x
-	case dbtype.UnsupportedType:
-		return nil, fmt.Errorf("the server sent a placeholder for a value the negotiated protocol cannot carry: %v", x)
-	case map[string]any:
-		if err := placeholder(x); err != nil {
-			return nil, err
-		}
 	}
 	return conv.JSON(v)
 }
