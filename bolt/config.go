@@ -71,7 +71,9 @@ type DialConfig struct {
 	KeepAlive time.Duration
 	// Versions, when non-nil, is the exact set of versions to propose (tests).
 	Versions []Version
-	// Handshake selects classic or manifest negotiation; the default offers both.
+	// Handshake selects how versions are proposed: the default (HandshakeAuto)
+	// offers manifest v1 and classic slots; HandshakeCompat reaches Bolt 4.1/4.2 on
+	// servers that predate version ranges at the cost of Bolt 6.
 	Handshake HandshakeStyle
 	// UserAgent is sent as HELLO user_agent; "" = DefaultUserAgent.
 	UserAgent string

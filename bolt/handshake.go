@@ -18,6 +18,16 @@ const (
 	HandshakeClassic
 	// HandshakeManifest offers only manifest v1 (servers without it will refuse).
 	HandshakeManifest
+	// HandshakeCompat sends a classic proposal that every server from Neo4j 3.5 on
+	// reads the same way: 5.8–5.0, 4.4–4.2, 4.1 alone and 3.0 alone, no manifest.
+	// Servers that predate version ranges (Neo4j 4.0–4.2) read each slot as its top
+	// version only; with 4.1 in a slot of its own they settle on 4.1 (4.2 servers also
+	// accept 4.1) and get databases instead of the 3.0 the default proposal leaves
+	// them. The price is Bolt 6: without the manifest, servers from 2025.10 settle on
+	// 5.8, so VECTOR and UUID values are unavailable. A 4.0 server gets 3.0, as by
+	// default. A server choosing 5.5 from the 5.x range is refused, as always.
+	// With DialConfig.Versions set it behaves like HandshakeClassic.
+	HandshakeCompat
 )
 
 var boltMagic = [4]byte{0x60, 0x60, 0xB0, 0x17}
@@ -66,14 +76,33 @@ func classicSlots(versions []Version) ([]slot, error) {
 // 5.5, which none does, is refused as not offered), 4.4–4.0 as one range (servers from
 // 4.3 read ranges) and 3.0 on its own. A 4.0–4.2 server that predates version ranges
 // reads the 4.x slot as 4.4 alone and settles on 3.0, which every 4.x server also
-// speaks; force 4.0–4.2 with DialConfig.Versions to get multi-database support there.
+// speaks; HandshakeCompat (or forcing versions with DialConfig.Versions) gets 4.1/4.2
+// and multi-database support there.
 // The last slot goes to 3.0 rather than an exact 4.1 because with it every server from
 // Neo4j 3.5 on connects; an exact 4.1 would shut out 3.5 and range-less 4.0 servers.
 var defaultClassic = []slot{{0, 8, 8, 5}, {0, 4, 4, 4}, {0, 0, 0, 3}}
 
+// compatSlots is the HandshakeCompat proposal: the 4.x range stops at 4.2 so that 4.1
+// gets a slot of its own, the one a range-less 4.1 or 4.2 server can pick.
+var compatSlots = []slot{{0, 8, 8, 5}, {0, 2, 4, 4}, {0, 0, 1, 4}, {0, 0, 0, 3}}
+
+// offered lists the versions of vs that one of slots contains, in vs's order.
+func offered(vs []Version, slots []slot) []Version {
+	var out []Version
+	for _, v := range vs {
+		if slices.ContainsFunc(slots, func(s slot) bool { return s.contains(v) }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
 // proposal builds the 20 handshake bytes and the version set acceptable from a manifest.
 func proposal(style HandshakeStyle, forced []Version) (hello [20]byte, accept []Version, err error) {
 	copy(hello[:4], boltMagic[:])
+	if style > HandshakeCompat {
+		return hello, nil, fmt.Errorf("bolt: unknown handshake style %d", style)
+	}
 	accept = SupportedVersions
 	if forced != nil {
 		for _, v := range forced {
@@ -97,6 +126,10 @@ func proposal(style HandshakeStyle, forced []Version) (hello [20]byte, accept []
 		}
 	case style == HandshakeClassic:
 		slots = append([]slot{{0, 1, 1, 6}}, defaultClassic...)
+	case style == HandshakeCompat:
+		// Only what the slots offer is accepted: 4.0 or 6.x would be an answer to
+		// a question not asked.
+		slots, accept = compatSlots, offered(SupportedVersions, compatSlots)
 	default:
 		slots = append([]slot{slot(manifestV1)}, defaultClassic...)
 	}
@@ -129,6 +162,9 @@ func doHandshake(w io.Writer, r *frameReader, style HandshakeStyle, forced []Ver
 	}
 	switch {
 	case [4]byte(ans) == manifestV1:
+		if !proposesManifest(hello) {
+			return res, out, &ProtocolError{Msg: "server answered with the manifest handshake, which was not offered"}
+		}
 		v, err := readManifest(r, accept)
 		if err != nil {
 			return res, out, err
@@ -149,6 +185,16 @@ func doHandshake(w io.Writer, r *frameReader, style HandshakeStyle, forced []Ver
 	}
 	res.version = v
 	return res, out, nil
+}
+
+// proposesManifest reports whether a proposal has the manifest v1 slot.
+func proposesManifest(hello [20]byte) bool {
+	for i := 4; i < len(hello); i += 4 {
+		if [4]byte(hello[i:i+4]) == manifestV1 {
+			return true
+		}
+	}
+	return false
 }
 
 // readManifest parses the server's manifest v1 offer and picks the highest version in
