@@ -96,6 +96,15 @@ type Config struct {
 	// AddressResolver, if set, maps the URI's address to the addresses actually
 	// dialled (tried in order). Default nil.
 	AddressResolver func(address string) []string
+	// CompatHandshake, when true, makes every connection (to routers, readers and
+	// writers alike) propose versions with bolt.HandshakeCompat instead of the
+	// default proposal: Neo4j 4.1 and 4.2 servers, which predate version ranges,
+	// then negotiate Bolt 4.1 and so get databases and server-side routing instead
+	// of the single-database Bolt 3.0. The price is Bolt 6: servers from 2025.10
+	// settle on Bolt 5.8, so VECTOR and UUID values cannot be exchanged. Default
+	// false; turn it on only to reach 4.1/4.2 servers with databases (see
+	// docs/BOLT-VERSIONS.md).
+	CompatHandshake bool
 }
 
 // DefaultUserAgent is the default Config.UserAgent.
@@ -147,10 +156,10 @@ func (c Config) String() string {
 	}
 	fmt.Fprintf(&b, "SocketConnectTimeout=%v, SocketKeepalive=%t, MaxTransactionRetryTime=%v, FetchSize=%d, ",
 		c.SocketConnectTimeout, c.SocketKeepalive, c.MaxTransactionRetryTime, c.FetchSize)
-	fmt.Fprintf(&b, "TLS=%t, RootCAs=%t, UserAgent=%q, NotificationsMinSeverity=%q, NotificationsDisabledClassifications=%v, TelemetryDisabled=%t, Logger=%t, BoltTrace=%t, Tracer=%t, AddressResolver=%t}",
+	fmt.Fprintf(&b, "TLS=%t, RootCAs=%t, UserAgent=%q, NotificationsMinSeverity=%q, NotificationsDisabledClassifications=%v, TelemetryDisabled=%t, Logger=%t, BoltTrace=%t, Tracer=%t, AddressResolver=%t, CompatHandshake=%t}",
 		c.TlsConfig != nil, c.RootCAs != nil, c.UserAgent, string(c.NotificationsMinSeverity),
 		c.NotificationsDisabledClassifications, c.TelemetryDisabled, c.Logger != nil, c.BoltTrace != nil,
-		c.Tracer != nil, c.AddressResolver != nil)
+		c.Tracer != nil, c.AddressResolver != nil, c.CompatHandshake)
 	return b.String()
 }
 

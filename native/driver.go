@@ -182,6 +182,9 @@ func (d *driver) dialBolt(ctx context.Context, address string, tok AuthToken, tr
 	if !d.config.SocketKeepalive {
 		cfg.KeepAlive = -1
 	}
+	if d.config.CompatHandshake {
+		cfg.Handshake = bolt.HandshakeCompat
+	}
 	if d.target.routing {
 		cfg.RoutingContext = d.target.routingContext
 	}
