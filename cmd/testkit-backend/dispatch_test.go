@@ -99,6 +99,7 @@ type harness struct {
 	conn   net.Conn
 	r      *bufio.Reader
 	driver *fakeDriver
+	config native.Config // the configuration of the latest NewDriver
 	done   chan error
 }
 
@@ -114,6 +115,7 @@ func newHarness(t *testing.T) *harness {
 		for _, f := range cfgs {
 			f(&c)
 		}
+		h.config = c
 		return h.driver, nil
 	}
 	b := newBackend(server, log.New(io.Discard, "", 0), factory)
@@ -223,6 +225,9 @@ func TestSkipList(t *testing.T) {
 func TestDispatchSessionRunAndResult(t *testing.T) {
 	h := newHarness(t)
 	d := h.call("NewDriver", map[string]any{"uri": "bolt://x:7687", "authorizationToken": basicAuth(), "fetchSize": 7}, "Driver")
+	if h.config.FetchSize != 7 || !h.config.CompatHandshake {
+		t.Fatalf("driver config = %v, want fetch size 7 and the compat handshake", h.config)
+	}
 	s := h.call("NewSession", map[string]any{"driverId": d.Data["id"], "accessMode": "r", "bookmarks": []string{"b1"}, "database": "db"}, "Session")
 	cfg := h.driver.sessions[0].cfg
 	if cfg.AccessMode != native.AccessModeRead || cfg.DatabaseName != "db" || len(cfg.Bookmarks) != 1 {

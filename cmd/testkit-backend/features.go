@@ -35,12 +35,17 @@ var features = []string{
 	"Feature:Auth:Custom",   // native.CustomAuth
 	"Feature:Auth:Kerberos", // native.KerberosAuth
 	"Feature:Auth:Managed",  // native.AuthTokenManager, BasicTokenManager, BearerTokenManager
-	// Bolt versions spoken by package bolt (bolt.SupportedVersions) that the default
-	// handshake proposal reaches on the servers TestKit emulates. Not 4.1 and 4.2:
-	// boltwire offers them inside the 4.4–4.0 range, and TestKit's 4.1/4.2 stub
-	// servers, like real servers before 4.3, ignore ranges (such servers settle on
-	// 3.0 instead; bolt/handshake.go defaultClassic says why 3.0 got the last slot).
+	// Bolt versions spoken by package bolt (bolt.SupportedVersions) that the
+	// backend's drivers reach on the servers TestKit emulates. NewDriver sets
+	// Config.CompatHandshake (bolt.HandshakeCompat: 5.8–5.0, 4.4–4.2, 4.1, 3.0)
+	// because TestKit 5.0's stub servers know no manifest handshake and its 4.1/4.2
+	// stubs, like real servers before 4.3, read each slot as its top version only:
+	// the default proposal (manifest, 5.8–5.0, 4.4–4.0, 3.0) would leave them
+	// nothing but 3.0, which they do not speak. The compat proposal offers 4.1 in a
+	// slot of its own (4.2 stubs accept 4.1 too) and still reaches 3.0 and 4.3+.
 	"Feature:Bolt:3.0",
+	"Feature:Bolt:4.1",
+	"Feature:Bolt:4.2",
 	"Feature:Bolt:4.3",
 	"Feature:Bolt:4.4",
 	"Feature:Bolt:5.0",

@@ -152,6 +152,9 @@ func handleNewDriver(b *backend, raw json.RawMessage) (response, error) {
 		auth = tok
 	}
 	configure := func(c *native.Config) {
+		// The compat proposal is the one that reaches every Bolt version TestKit
+		// emulates (see the Bolt claims in features.go).
+		c.CompatHandshake = true
 		if req.UserAgent != nil {
 			c.UserAgent = *req.UserAgent
 		}
