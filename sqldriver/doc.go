@@ -111,6 +111,7 @@
 //	notifications_min_severity=off|warning|information
 //	notifications_disabled_classifications=A,B (hint, performance, deprecation, ...)
 //	telemetry=BOOL                             Bolt 5.4+ telemetry (true)
+//	compat_handshake=BOOL                      Bolt 4.1 on 4.1/4.2 servers, no Bolt 6 (false)
 //	tls_ca_file=PATH                           CA to trust (+s/+ssc schemes)
 //	tls_cert_file=PATH&tls_key_file=PATH       client certificate (mutual TLS)
 //	routing.KEY=VALUE                          routing context (neo4j schemes only)

@@ -71,6 +71,9 @@ var dsnOptions = map[string]dsnOption{
 		c.Driver.TelemetryDisabled = !on
 		return nil
 	},
+	"compat_handshake": func(c *Config, _ map[string]string, v string) error {
+		return setBool(&c.Driver.CompatHandshake, v)
+	},
 	"notifications_min_severity": func(c *Config, _ map[string]string, v string) error {
 		switch s := strings.ToUpper(v); s {
 		case "OFF", "WARNING", "INFORMATION":

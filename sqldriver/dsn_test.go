@@ -32,7 +32,7 @@ func TestParseDSNEveryOption(t *testing.T) {
 		"access_mode=read&bookmarks=session&fetch_size=all&impersonated_user=bob&" +
 		"max_connection_pool_size=7&connection_acquisition_timeout=3s&max_connection_lifetime=2m&" +
 		"connection_liveness_check_timeout=0s&socket_connect_timeout=250ms&socket_keepalive=false&" +
-		"max_transaction_retry_time=9s&user_agent=me%2F1&telemetry=false&" +
+		"max_transaction_retry_time=9s&user_agent=me%2F1&telemetry=false&compat_handshake=true&" +
 		"notifications_min_severity=warning&notifications_disabled_classifications=hint,deprecation&" +
 		"values=standard&routing.region=eu&routing.zone=a%20b"
 	c, err := ParseDSN(dsn)
@@ -55,6 +55,7 @@ func TestParseDSNEveryOption(t *testing.T) {
 	require.Equal(t, 9*time.Second, d.MaxTransactionRetryTime)
 	require.Equal(t, "me/1", d.UserAgent)
 	require.True(t, d.TelemetryDisabled)
+	require.True(t, d.CompatHandshake)
 	require.Equal(t, native.NotificationWarningLevel, d.NotificationsMinSeverity)
 	require.Equal(t, []native.NotificationClassification{native.NotificationHint, native.NotificationDeprecation},
 		d.NotificationsDisabledClassifications)
