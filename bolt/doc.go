@@ -40,7 +40,8 @@
 // table (see [Feature] and [Version.Has]); the rest of the package consults it and
 // fills packstream.Features from it. The default proposal reaches 6.x (manifest),
 // 5.0–5.8, 4.0–4.4 (servers reading version ranges) and 3.0 (also where 4.0–4.2
-// servers too old for ranges settle; pin those with [DialConfig.Versions]). Before Bolt 4.0 results are pulled whole
+// servers too old for ranges settle; [HandshakeCompat] gets 4.1 there instead, at the
+// cost of 6.x). Before Bolt 4.0 results are pulled whole
 // (PULL_ALL) and there is one database; before 4.3 [Conn.Route] calls the server's
 // routing procedure instead of sending ROUTE. Options a version cannot carry (a
 // database on 3.0, an impersonated user before 4.4, notification filters before
