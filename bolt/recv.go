@@ -103,7 +103,7 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 		s.buf = append(s.buf, rec)
 		return nil, nil
 	case tag == sigSuccess && n == 1:
-		meta, err := c.dec.Map()
+		meta, err := c.dec.Meta()
 		if err == nil && c.dec.Len() != 0 {
 			err = fmt.Errorf("%d bytes after the message", c.dec.Len())
 		}

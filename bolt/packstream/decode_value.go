@@ -25,11 +25,7 @@ func (d *Decoder) value(depth int) (any, error) {
 		d.off++
 		return int64(int8(m)), nil
 	case m < 0x90: // tiny string
-		s, err := d.String()
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
+		return d.stringValue()
 	case m < 0xA0:
 		l, err := d.list(depth)
 		if err != nil {
@@ -74,11 +70,7 @@ func (d *Decoder) value(depth int) (any, error) {
 		}
 		return b, nil
 	case 0xD0, 0xD1, 0xD2:
-		s, err := d.String()
-		if err != nil {
-			return nil, err
-		}
-		return s, nil
+		return d.stringValue()
 	case 0xD4, 0xD5, 0xD6:
 		l, err := d.list(depth)
 		if err != nil {

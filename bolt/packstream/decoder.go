@@ -21,6 +21,8 @@ type Decoder struct {
 	buf      []byte
 	off      int
 	strs     *[internSlots]string // interned map keys, labels and types (see intern)
+	boxed    *[metaSlots]any      // boxed short String values of metadata (see Meta)
+	meta     bool                 // decoding inside Meta
 	graph    graphScratch         // blocks and scratch of graph decoding (graph.go)
 }
 
@@ -30,7 +32,15 @@ type Decoder struct {
 const (
 	internMaxLen = 32
 	internSlots  = 256
+	metaSlots    = 64
 )
+
+// internHash indexes the intern tables by the length and three bytes of b
+// (len(b) > 0).
+func internHash(b []byte) uint {
+	n := len(b)
+	return uint(n)*0x9E + uint(b[0])*31 + uint(b[n/2])*17 + uint(b[n-1])
+}
 
 // intern returns string(b), sharing one string per distinct short value across the
 // records this Decoder reads (map keys, labels and relationship types repeat from
@@ -51,12 +61,44 @@ func (d *Decoder) intern(b []byte) string {
 	if d.strs == nil {
 		d.strs = new([internSlots]string)
 	}
-	slot := &d.strs[(uint(n)*0x9E+uint(b[0])*31+uint(b[n/2])*17+uint(b[n-1]))%internSlots]
+	slot := &d.strs[internHash(b)%internSlots]
 	if *slot == string(b) { // the comparison does not allocate
 		return *slot
 	}
 	*slot = string(b)
 	return *slot
+}
+
+// Meta reads a dictionary like Map, for response metadata: its short String
+// values, nested ones included ("r", the database name, field names), repeat
+// from reply to reply, so each is boxed once per Decoder and the same
+// interface value is handed out again (strings are immutable; Map would
+// allocate every one anew).
+func (d *Decoder) Meta() (map[string]any, error) {
+	d.meta = true
+	defer func() { d.meta = false }()
+	return d.mapValue(0)
+}
+
+// stringValue reads a String as a value: boxed from the metadata table inside
+// Meta, else a new string.
+func (d *Decoder) stringValue() (any, error) {
+	b, err := d.stringBytes()
+	if err != nil {
+		return nil, err
+	}
+	if !d.meta || len(b) == 0 || len(b) > internMaxLen {
+		return string(b), nil
+	}
+	if d.boxed == nil {
+		d.boxed = new([metaSlots]any)
+	}
+	slot := &d.boxed[internHash(b)%metaSlots]
+	if s, ok := (*slot).(string); ok && s == string(b) {
+		return *slot, nil
+	}
+	*slot = d.intern(b)
+	return *slot, nil
 }
 
 // internString reads a String and interns it.
