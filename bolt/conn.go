@@ -24,6 +24,7 @@ type Conn struct {
 	rd      *frameReader
 	out     []byte // queued chunked messages, written by flush
 	scratch []byte // body copy for messages over one chunk
+	txExtra [4]kv  // backing of txKVs' list (used only until its message is encoded)
 	enc     packstream.Encoder
 	dec     packstream.Decoder
 	trace   func(bool, string)

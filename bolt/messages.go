@@ -267,7 +267,11 @@ func (c *Conn) txKVs(tx *TxConfig) ([]kv, error) {
 	if tx == nil {
 		return nil, nil
 	}
-	var out []kv
+	// The list lives until queueRun/queueBegin has encoded it; the Conn's
+	// array saves an allocation per auto-commit query and transaction (more
+	// entries than it holds grow a new slice).
+	clear(c.txExtra[:])
+	out := c.txExtra[:0]
 	if len(tx.Bookmarks) > 0 {
 		out = append(out, kv{"bookmarks", tx.Bookmarks})
 	}

@@ -178,3 +178,20 @@ func TestVersionTable(t *testing.T) {
 	require.Error(t, err)
 	require.False(t, IsSupported(Version{5, 5}))
 }
+
+// TestTxKVsAllocs pins the list of BEGIN/RUN extras to the Conn's array: the
+// only allocation left is boxing the bookmark slice.
+func TestTxKVsAllocs(t *testing.T) {
+	c := offline(Version{5, 8})
+	tx := &TxConfig{Bookmarks: []string{"bm"}, Mode: Read}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := c.txKVs(tx); err != nil {
+			t.Fatal(err)
+		}
+	}); n > 1 {
+		t.Errorf("txKVs allocates %v times, want at most 1", n)
+	}
+	extra, err := c.txKVs(tx)
+	require.NoError(t, err)
+	require.Equal(t, []kv{{"bookmarks", []string{"bm"}}, {"mode", "r"}}, extra)
+}

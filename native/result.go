@@ -147,9 +147,9 @@ func (r *result) fetch(ctx context.Context) ([]any, bool) {
 	}
 	if (r.consumed || r.txEnded) && r.err == nil && r.closedErr == nil {
 		if r.txEnded {
-			r.scopeErr = notAvailable("its transaction has ended")
+			r.scopeErr = errScopeTxEnded
 		} else {
-			r.scopeErr = notAvailable("it was consumed")
+			r.scopeErr = errScopeConsumed
 		}
 		return nil, false
 	}
@@ -410,3 +410,11 @@ func (r *result) closeWith(ctx context.Context, err error) {
 func notAvailable(why string) error {
 	return &UsageError{Message: "Result: " + why, Err: ErrResultNotAvailable}
 }
+
+// The scope errors every committed transaction and consumed result would
+// otherwise build anew (two allocations per transaction); error values are
+// never modified once made, so one of each is shared.
+var (
+	errScopeTxEnded  = notAvailable("its transaction has ended")
+	errScopeConsumed = notAvailable("it was consumed")
+)

@@ -150,33 +150,18 @@ func summaryStatuses(meta map[string]any, v ProtocolVersion, facts streamFacts) 
 	return notes, deriveStatuses(outcomeStatus(meta, facts), legacy)
 }
 
-// counters implements Counters.
+// counters implements Counters over the SUCCESS metadata's stats map as
+// decoded (read, never modified): no copy per summary.
 type counters struct {
-	m                     map[string]int64
-	containsUpdates       *bool
-	containsSystemUpdates *bool
+	stats map[string]any
 }
 
-func newCounters(stats map[string]any) *counters {
-	c := &counters{m: map[string]int64{}}
-	for k, v := range stats {
-		switch x := v.(type) {
-		case int64:
-			c.m[k] = x
-		case bool:
-			b := x
-			switch k {
-			case "contains-updates":
-				c.containsUpdates = &b
-			case "contains-system-updates":
-				c.containsSystemUpdates = &b
-			}
-		}
-	}
-	return c
-}
+func newCounters(stats map[string]any) *counters { return &counters{stats: stats} }
 
-func (c *counters) get(k string) int { return int(c.m[k]) }
+func (c *counters) get(k string) int {
+	n, _ := c.stats[k].(int64)
+	return int(n)
+}
 
 func (c *counters) NodesCreated() int         { return c.get("nodes-created") }
 func (c *counters) NodesDeleted() int         { return c.get("nodes-deleted") }
@@ -192,11 +177,11 @@ func (c *counters) ConstraintsRemoved() int   { return c.get("constraints-remove
 func (c *counters) SystemUpdates() int        { return c.get("system-updates") }
 
 func (c *counters) ContainsUpdates() bool {
-	if c.containsUpdates != nil {
-		return *c.containsUpdates
+	if b, ok := c.stats["contains-updates"].(bool); ok {
+		return b
 	}
-	for k, v := range c.m {
-		if k != "system-updates" && v > 0 {
+	for k, v := range c.stats {
+		if n, ok := v.(int64); ok && k != "system-updates" && n > 0 {
 			return true
 		}
 	}
@@ -204,10 +189,10 @@ func (c *counters) ContainsUpdates() bool {
 }
 
 func (c *counters) ContainsSystemUpdates() bool {
-	if c.containsSystemUpdates != nil {
-		return *c.containsSystemUpdates
+	if b, ok := c.stats["contains-system-updates"].(bool); ok {
+		return b
 	}
-	return c.m["system-updates"] > 0
+	return c.get("system-updates") > 0
 }
 
 // before reports whether v is older than major.minor.

@@ -214,7 +214,7 @@ func (t *transaction) Close(ctx context.Context) error {
 // out of scope; unfinished ones fail with why the transaction ended.
 func (t *transaction) end(ctx context.Context, state txState, err error) {
 	t.state = state
-	closed := notAvailable("its transaction has ended")
+	closed := errScopeTxEnded
 	if state == txTerminated {
 		closed = &UsageError{Message: "result failed", Err: &terminatedError{cause: t.termErr}}
 	}

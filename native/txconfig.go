@@ -33,6 +33,11 @@ func WithTxMetadata(metadata map[string]any) func(*TransactionConfig) {
 }
 
 func buildTxConfig(configurers []func(*TransactionConfig)) (TransactionConfig, error) {
+	if len(configurers) == 0 {
+		// The usual call: no configurers. Returned without taking c's address,
+		// which would move it to the heap on every query.
+		return TransactionConfig{Timeout: TxTimeoutServerDefault}, nil
+	}
 	c := TransactionConfig{Timeout: TxTimeoutServerDefault}
 	for _, f := range configurers {
 		if f != nil {
