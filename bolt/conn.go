@@ -236,8 +236,19 @@ func (c *Conn) Close() error {
 	if c.defunct == nil {
 		c.out = c.out[:0]
 		c.queueSimple(msgGoodbye)
-		c.nc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
-		c.nc.Write(c.out)
+		// GOODBYE is a few bytes: unless the peer stopped reading, the write
+		// completes at once. The deadline only bounds that case; a write that
+		// timed out before sending anything is tried once more, because on a
+		// loaded machine the goroutine can be descheduled past a short deadline
+		// between setting it and writing.
+		for try := 0; try < 2; try++ {
+			c.nc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+			n, err := c.nc.Write(c.out)
+			var ne net.Error
+			if n > 0 || !errors.As(err, &ne) || !ne.Timeout() {
+				break
+			}
+		}
 		c.out = c.out[:0]
 		c.defunct = fmt.Errorf("%w: closed", ErrDefunct)
 	}
