@@ -12,9 +12,7 @@ import (
 
 func TestServerErrors(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
-		s.Clean(t)
-		ctx := testCtx(t)
-		driver := newServerDriver(t, s)
+		ctx, driver := cleanServer(t, s)
 		session := driver.NewSession(ctx, SessionConfig{})
 		defer session.Close(ctx)
 
@@ -102,9 +100,7 @@ func TestAuthenticationErrors(t *testing.T) {
 
 func TestRealDeadlockIsRetried(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
-		s.Clean(t)
-		ctx := testCtx(t)
-		driver := newServerDriver(t, s)
+		ctx, driver := cleanServer(t, s)
 		setup := driver.NewSession(ctx, SessionConfig{})
 		res, err := setup.Run(ctx, "CREATE (:Lock {id: 'a', v: 0}), (:Lock {id: 'b', v: 0})", nil)
 		require.NoError(t, err)
@@ -162,9 +158,7 @@ func TestRealDeadlockIsRetried(t *testing.T) {
 
 func TestTransactionTimeoutFromServer(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
-		s.Clean(t)
-		ctx := testCtx(t)
-		driver := newServerDriver(t, s)
+		ctx, driver := cleanServer(t, s)
 		holder := driver.NewSession(ctx, SessionConfig{})
 		defer holder.Close(ctx)
 		res, err := holder.Run(ctx, "CREATE (:Timeout {id: 1})", nil)

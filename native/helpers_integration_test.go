@@ -26,6 +26,14 @@ func newServerDriver(t *testing.T, s *neo4jtest.Server, configurers ...func(*Con
 	return d
 }
 
+// cleanServer empties the database of s and returns a context for the test and
+// a driver for s.
+func cleanServer(t *testing.T, s *neo4jtest.Server) (context.Context, Driver) {
+	t.Helper()
+	s.Clean(t)
+	return testCtx(t), newServerDriver(t, s)
+}
+
 // testCtx returns a context that ends with the test (or after a minute).
 func testCtx(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)

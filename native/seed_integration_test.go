@@ -11,9 +11,7 @@ import (
 // The seed's session examples, translated.
 func TestSeedSessionExamples(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
-		s.Clean(t)
-		ctx := testCtx(t)
-		driver := newServerDriver(t, s)
+		ctx, driver := cleanServer(t, s)
 		session := driver.NewSession(ctx, SessionConfig{})
 		defer session.Close(ctx)
 
@@ -98,9 +96,7 @@ func TestSeedSessionExamples(t *testing.T) {
 
 func TestCausalConsistencyAcrossSessions(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
-		s.Clean(t)
-		ctx := testCtx(t)
-		driver := newServerDriver(t, s)
+		ctx, driver := cleanServer(t, s)
 
 		// Bookmarks handed over by hand.
 		write := driver.NewSession(ctx, SessionConfig{})
@@ -154,9 +150,7 @@ func TestCausalConsistencyAcrossSessions(t *testing.T) {
 
 func TestSessionConfigurations(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
-		s.Clean(t)
-		ctx := testCtx(t)
-		driver := newServerDriver(t, s)
+		ctx, driver := cleanServer(t, s)
 
 		// Explicit database.
 		sys := driver.NewSession(ctx, SessionConfig{DatabaseName: "system", AccessMode: AccessModeRead})

@@ -9,9 +9,7 @@ import (
 
 func TestSummaryFromServer(t *testing.T) {
 	neo4jtest.ForEachLine(t, func(t *testing.T, s *neo4jtest.Server) {
-		s.Clean(t)
-		ctx := testCtx(t)
-		driver := newServerDriver(t, s)
+		ctx, driver := cleanServer(t, s)
 		sess := driver.NewSession(ctx, SessionConfig{})
 		defer sess.Close(ctx)
 
