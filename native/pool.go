@@ -101,9 +101,11 @@ func (p *serverPool[C]) borrow(ctx context.Context) (C, time.Duration, error) {
 			cancel()
 			if err != nil {
 				p.freeSlot()
-				if !callerDone(ctx) && isContextErr(err) && !errors.Is(err, ErrConnectTimeout) {
+				if !callerDone(ctx) && isTimeout(err) && !errors.Is(err, ErrConnectTimeout) {
 					// The driver's own connect or acquisition timeout, not the
-					// caller's context: report it as a (retryable) timeout.
+					// caller's context: report it as a (retryable) timeout. The
+					// socket's deadline can beat the context's timer, so a bare
+					// net timeout counts too.
 					inner := err
 					if cerr, ok := err.(*ConnectivityError); ok && cerr.Inner != nil {
 						inner = cerr.Inner // one "ConnectivityError: <address>" prefix is enough

@@ -3,6 +3,8 @@ package native
 import (
 	"context"
 	"errors"
+	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -209,4 +211,22 @@ func TestPoolDialFailureFreesTheSlot(t *testing.T) {
 	c, _, err := p.borrow(context.Background())
 	require.NoError(t, err)
 	require.NotNil(t, c)
+}
+
+// A dial cut by the acquisition timeout can fail with the socket's own
+// deadline error ("i/o timeout", os.ErrDeadlineExceeded) rather than the
+// context's, when the socket deadline fires just before the context's timer:
+// it is the driver's timeout all the same and wraps ErrConnectTimeout (B6).
+func TestPoolDialSocketTimeoutWrapsErrConnectTimeout(t *testing.T) {
+	p := newServerPool("srv:1", poolConfig{maxSize: 1, acquireTimeout: 50 * time.Millisecond, livenessTimeout: LivenessCheckDisabled},
+		func(ctx context.Context) (*fakePoolConn, error) {
+			<-ctx.Done()
+			return nil, &ConnectivityError{Address: "srv:1", Inner: &net.OpError{Op: "dial", Net: "tcp", Err: os.ErrDeadlineExceeded}}
+		})
+	defer p.close()
+	_, _, err := p.borrow(context.Background())
+	require.ErrorIs(t, err, ErrConnectTimeout)
+	require.NotErrorIs(t, err, context.DeadlineExceeded, "not the caller's context")
+	require.True(t, IsRetryable(err))
+	require.ErrorContains(t, err, "i/o timeout")
 }
