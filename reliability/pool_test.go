@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/boltwire/neo4j/internal/faultproxy"
 	"github.com/boltwire/neo4j/internal/neo4jtest"
 	"github.com/boltwire/neo4j/native"
 	"go.uber.org/goleak"
@@ -51,8 +52,9 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 //
 //   - timeouts: with a 250 ms acquisition timeout most borrowers give up; each must get
 //     a ConnectivityError wrapping ErrPoolAcquisitionTimeout, promptly, or, when it had
-//     to dial a replacement that ran out of that time, one wrapping ErrConnectTimeout
-//     (B6), and nothing else;
+//     to dial a connection that ran out of that time, a retryable one wrapping
+//     ErrConnectTimeout (B6), and nothing else; the first few connections dialled are
+//     black holes, so that the second form is certainly met;
 //   - fairness: with a long timeout every goroutine completes all its transactions and
 //     no single wait is far beyond what FIFO service predicts (a starving borrower
 //     would wait for many rounds);
@@ -75,9 +77,13 @@ func TestPoolPressure(t *testing.T) {
 			t.Fatal(err)
 		}
 		ctx := testCtx(t, 3*time.Minute)
-		// Warm the pool so the phase measures waiting, not dialling.
+		// Warm the pool so the phase measures waiting, not dialling, but leave
+		// blackHoled slots free: the first connections dialled in the phase are
+		// black holes (accepted, never answered), so that borrowers certainly
+		// meet a dial that runs out of the acquisition timeout (B6).
+		const blackHoled = 4
 		var wg sync.WaitGroup
-		for i := 0; i < poolSize; i++ {
+		for i := 0; i < poolSize-blackHoled; i++ {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -89,6 +95,13 @@ func TestPoolPressure(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		warm := int(p.Stats().Accepted)
+		p.SetPlan(func(n int) faultproxy.Fault {
+			if n > warm && n <= warm+blackHoled {
+				return faultproxy.Fault{Action: faultproxy.BlackHole}
+			}
+			return faultproxy.Fault{}
+		})
 		var timeouts, dialTimeouts, okT, wrong atomic.Int64
 		var slowest atomic.Int64
 		var wrongErr atomic.Value
@@ -106,13 +119,14 @@ func TestPoolPressure(t *testing.T) {
 						slowest.Store(int64(wait))
 					}
 				case native.IsConnectivityError(err) && errors.Is(err, native.ErrConnectTimeout) &&
-					!errors.Is(err, context.DeadlineExceeded):
+					!errors.Is(err, context.DeadlineExceeded) && native.IsRetryable(err):
 					// A connection had died and its replacement could not be dialled
 					// within the acquisition timeout: also a clean, prompt error. Since
 					// B6 was fixed every such dial, whether it ran out of time in the
 					// TCP connect or in the Bolt handshake, wraps ErrConnectTimeout and
 					// not the caller's context.DeadlineExceeded (the context here has
-					// minutes left); a bare i/o timeout or DeadlineExceeded fails below.
+					// minutes left), and is retryable; a bare i/o timeout or
+					// DeadlineExceeded fails below.
 					dialTimeouts.Add(1)
 				default:
 					wrong.Add(1)
@@ -127,6 +141,10 @@ func TestPoolPressure(t *testing.T) {
 		if timeouts.Load() == 0 {
 			t.Errorf("no acquisition timed out: the pressure test proved nothing")
 		}
+		if dialTimeouts.Load() < blackHoled {
+			t.Errorf("%d dials timed out, want at least the %d black-holed ones", dialTimeouts.Load(), blackHoled)
+		}
+		p.SetPlan(nil)
 		// The timeout is 250 ms; the race detector and a busy machine add some.
 		if d := time.Duration(slowest.Load()); d > 2*time.Second {
 			t.Errorf("a timed-out borrower waited %v for a 250 ms acquisition timeout", d)
