@@ -57,19 +57,28 @@ func (d *driver) fetchRoutingTable(ctx context.Context, address string, req rout
 		cfg.Auth = tok
 	}
 	s := newSession(d, cfg)
-	bc, err := s.acquireFrom(ctx, address)
-	if err != nil {
-		return routing.Table{}, err
+	for attempt := 0; ; attempt++ {
+		bc, err := s.acquireFrom(ctx, address)
+		if err != nil {
+			return routing.Table{}, err
+		}
+		reused := bc.reused
+		rt, err := bc.Route(ctx, routing.BoltRequest(req))
+		err = convertErr(err, address)
+		s.noteError(ctx, bc, err)
+		ssr := bc.Hints().SSR
+		s.releaseConn(bc, err)
+		if err == nil {
+			return routing.FromBolt(rt, ssr), nil
+		}
+		// A pooled connection the server closed while it sat idle (the
+		// router restarted) fails at its first use; that says nothing about
+		// the router. Ask once more on a new connection (releaseConn
+		// dropped the idle ones).
+		if !reused || attempt > 0 || !IsConnectivityError(err) || callerDone(ctx) {
+			return routing.Table{}, err
+		}
 	}
-	rt, err := bc.Route(ctx, routing.BoltRequest(req))
-	err = convertErr(err, address)
-	s.noteError(ctx, bc, err)
-	ssr := bc.Hints().SSR
-	s.releaseConn(bc, err)
-	if err != nil {
-		return routing.Table{}, err
-	}
-	return routing.FromBolt(rt, ssr), nil
 }
 
 func (c *clusterRouter) addresses(ctx context.Context, req routeRequest) ([]string, string, error) {

@@ -1,6 +1,7 @@
 package native
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -105,6 +106,17 @@ type Config struct {
 	// false; turn it on only to reach 4.1/4.2 servers with databases (see
 	// docs/BOLT-VERSIONS.md).
 	CompatHandshake bool
+	// HostResolver, if set, replaces the system's name lookup for every
+	// server the driver connects to: the URI's address (or each address
+	// AddressResolver returned for it) and the servers routing tables name.
+	// It gets the host part of the address and returns host names or IP
+	// addresses (without port; the address's port is kept), which are
+	// tried in order until one connects. It is asked again for every new
+	// connection, so a server whose IP address changed is found, and for
+	// IP literals too (a resolver may map them). An error or an empty
+	// answer fails that connection with a ConnectivityError.
+	// net.DefaultResolver.LookupHost fits. Default nil.
+	HostResolver func(ctx context.Context, host string) ([]string, error)
 }
 
 // DefaultUserAgent is the default Config.UserAgent.
@@ -156,10 +168,10 @@ func (c Config) String() string {
 	}
 	fmt.Fprintf(&b, "SocketConnectTimeout=%v, SocketKeepalive=%t, MaxTransactionRetryTime=%v, FetchSize=%d, ",
 		c.SocketConnectTimeout, c.SocketKeepalive, c.MaxTransactionRetryTime, c.FetchSize)
-	fmt.Fprintf(&b, "TLS=%t, RootCAs=%t, UserAgent=%q, NotificationsMinSeverity=%q, NotificationsDisabledClassifications=%v, TelemetryDisabled=%t, Logger=%t, BoltTrace=%t, Tracer=%t, AddressResolver=%t, CompatHandshake=%t}",
+	fmt.Fprintf(&b, "TLS=%t, RootCAs=%t, UserAgent=%q, NotificationsMinSeverity=%q, NotificationsDisabledClassifications=%v, TelemetryDisabled=%t, Logger=%t, BoltTrace=%t, Tracer=%t, AddressResolver=%t, HostResolver=%t, CompatHandshake=%t}",
 		c.TlsConfig != nil, c.RootCAs != nil, c.UserAgent, string(c.NotificationsMinSeverity),
 		c.NotificationsDisabledClassifications, c.TelemetryDisabled, c.Logger != nil, c.BoltTrace != nil,
-		c.Tracer != nil, c.AddressResolver != nil, c.CompatHandshake)
+		c.Tracer != nil, c.AddressResolver != nil, c.HostResolver != nil, c.CompatHandshake)
 	return b.String()
 }
 

@@ -191,13 +191,21 @@ func (d *driver) dialBolt(ctx context.Context, address string, tok AuthToken, tr
 	if d.target.encrypted {
 		cfg.TLS = d.tlsConfig(address)
 	}
+	if d.config.HostResolver != nil {
+		return d.dialResolved(ctx, cfg)
+	}
+	return dialOne(ctx, cfg)
+}
+
+// dialOne dials cfg.Address.
+func dialOne(ctx context.Context, cfg bolt.DialConfig) (*bolt.Conn, error) {
 	c, err := bolt.Dial(ctx, cfg)
 	if err != nil && !callerDone(ctx) && isTimeout(err) {
 		// The driver's own connect or handshake timeout, not the caller's
 		// context: a retryable timeout, however far the dial got.
 		// %v: the cause's text without making it match the caller's
 		// context.DeadlineExceeded.
-		return nil, &ConnectivityError{Address: address, Inner: fmt.Errorf("%w: %v", ErrConnectTimeout, err)}
+		return nil, &ConnectivityError{Address: cfg.Address, Inner: fmt.Errorf("%w: %v", ErrConnectTimeout, err)}
 	}
 	return c, err
 }
