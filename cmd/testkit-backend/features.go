@@ -88,10 +88,6 @@ type skip struct {
 // skips lists tests skipped on purpose, each with its reason. TestKit test
 // ids look like "stub.session_run.test_session_run.TestSessionRun.test_x".
 var skips = []skip{
-	{"stub.routing.*.test_should_request_rt_from_all_initial_routers_until_successful_on_*",
-		"needs a custom domain name (DNS) resolver; native.Config only has AddressResolver"},
-	{"stub.routing.*.test_should_successfully_acquire_rt_when_router_ip_changes",
-		"needs a custom domain name (DNS) resolver; native.Config only has AddressResolver"},
 	// These assertions have no branch for TEST_DRIVER_NAME=go in TestKit
 	// (self.fail("no error mapping is defined for go driver")): no Go
 	// backend can pass them, whatever the driver does.

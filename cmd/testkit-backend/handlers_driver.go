@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -129,9 +130,6 @@ func handleNewDriver(b *backend, raw json.RawMessage) (response, error) {
 	if err != nil {
 		return response{}, err
 	}
-	if req.DomainNameResolverRegistered {
-		return response{}, backendErrorf("custom domain name resolvers are not supported by boltwire")
-	}
 	if req.Encrypted != nil || isSet(req.TrustedCertificates) {
 		return response{}, backendErrorf("encryption settings outside the URI scheme are not supported by boltwire")
 	}
@@ -190,6 +188,9 @@ func handleNewDriver(b *backend, raw json.RawMessage) (response, error) {
 				return b.resolve(address)
 			}
 		}
+		if req.DomainNameResolverRegistered {
+			c.HostResolver = b.resolveHost
+		}
 	}
 	d, err := b.newDriver(req.URI, auth, configure)
 	if err != nil {
@@ -214,6 +215,22 @@ func (b *backend) resolve(address string) []string {
 		return nil
 	}
 	return d.Addresses
+}
+
+// resolveHost asks TestKit's domain name resolver function for the addresses
+// of host.
+func (b *backend) resolveHost(ctx context.Context, host string) ([]string, error) {
+	r, err := b.callback(ctx, "DomainNameResolutionRequired", map[string]any{"name": host})
+	if err != nil {
+		return nil, err
+	}
+	var d struct {
+		Addresses []string `json:"addresses"`
+	}
+	if err := json.Unmarshal(r.data, &d); err != nil {
+		return nil, fmt.Errorf("domain name resolver answer: %w", err)
+	}
+	return d.Addresses, nil
 }
 
 type driverIDReq struct {
