@@ -202,25 +202,24 @@ func handleNewDriver(b *backend, raw json.RawMessage) (response, error) {
 
 // resolve asks TestKit's resolver function for the addresses of address.
 func (b *backend) resolve(address string) []string {
-	r, err := b.callback(b.ctx, "ResolverResolutionRequired", map[string]any{"address": address})
+	addrs, err := b.askAddresses(b.ctx, "ResolverResolutionRequired", map[string]any{"address": address})
 	if err != nil {
-		b.log.Printf("resolver callback: %v", err)
+		b.log.Printf("resolver: %v", err)
 		return nil
 	}
-	var d struct {
-		Addresses []string `json:"addresses"`
-	}
-	if err := json.Unmarshal(r.data, &d); err != nil {
-		b.log.Printf("resolver answer: %v", err)
-		return nil
-	}
-	return d.Addresses
+	return addrs
 }
 
 // resolveHost asks TestKit's domain name resolver function for the addresses
 // of host.
 func (b *backend) resolveHost(ctx context.Context, host string) ([]string, error) {
-	r, err := b.callback(ctx, "DomainNameResolutionRequired", map[string]any{"name": host})
+	return b.askAddresses(ctx, "DomainNameResolutionRequired", map[string]any{"name": host})
+}
+
+// askAddresses sends the callback request and returns the addresses of
+// TestKit's answer.
+func (b *backend) askAddresses(ctx context.Context, request string, data map[string]any) ([]string, error) {
+	r, err := b.callback(ctx, request, data)
 	if err != nil {
 		return nil, err
 	}
@@ -228,7 +227,7 @@ func (b *backend) resolveHost(ctx context.Context, host string) ([]string, error
 		Addresses []string `json:"addresses"`
 	}
 	if err := json.Unmarshal(r.data, &d); err != nil {
-		return nil, fmt.Errorf("domain name resolver answer: %w", err)
+		return nil, fmt.Errorf("%s answer: %w", request, err)
 	}
 	return d.Addresses, nil
 }
