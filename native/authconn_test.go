@@ -105,12 +105,7 @@ func reAuthThenReturnN(user, pw, n string) string {
 // nothing before that query has arrived, as a server working through a
 // pipeline may).
 func TestManagedTokenAskedOncePerBorrowAndChangedInPipeline(t *testing.T) {
-	stub := boltstub.New(t, "reader", boltstub.MustParse(t, `
-		!: BOLT 5.1
-		C: HELLO
-		C: LOGON {"scheme": "basic", "principal": "neo4j", "credentials": "pass"}
-		S: SUCCESS {"server": "Neo4j/5.1.0", "connection_id": "bolt-1"}
-		S: SUCCESS
+	stub := boltstub.New(t, "reader", boltstub.MustParse(t, logon51("neo4j", "pass")+`
 		`+returnN("1")+returnN("2")+`
 		`+reAuthThenReturnN("neo5j", "pass++", "3")+`
 		`+returnN("4")+`
@@ -154,12 +149,7 @@ func TestManagedTokenChangeBefore51ReplacesConnection(t *testing.T) {
 // driver's manager is never asked; switching back re-authenticates in the
 // pipeline.
 func TestSessionTokenDialsDirectlyWithoutAskingManager(t *testing.T) {
-	stub := boltstub.New(t, "reader", boltstub.MustParse(t, `
-		!: BOLT 5.1
-		C: HELLO
-		C: LOGON {"scheme": "basic", "principal": "alice", "credentials": "a"}
-		S: SUCCESS {"server": "Neo4j/5.1.0", "connection_id": "bolt-1"}
-		S: SUCCESS
+	stub := boltstub.New(t, "reader", boltstub.MustParse(t, logon51("alice", "a")+`
 		`+returnN("1")+`
 		`+reAuthThenReturnN("neo4j", "pass", "2")+`
 		?: GOODBYE`))
@@ -213,6 +203,17 @@ func loginScript(version string) string {
 		!: BOLT ` + version + `
 		C: HELLO
 		C: LOGON
+		S: SUCCESS {"server": "Neo4j/5.1.0", "connection_id": "bolt-1"}
+		S: SUCCESS`
+}
+
+// logon51 starts a Bolt 5.1 connection script whose HELLO is followed by a
+// LOGON carrying exactly the basic token of user and pw.
+func logon51(user, pw string) string {
+	return `
+		!: BOLT 5.1
+		C: HELLO
+		C: LOGON {"scheme": "basic", "principal": "` + user + `", "credentials": "` + pw + `"}
 		S: SUCCESS {"server": "Neo4j/5.1.0", "connection_id": "bolt-1"}
 		S: SUCCESS`
 }
