@@ -63,7 +63,7 @@ func main() {
 		if err != nil {
 			log.Fatalf("canned peer: %v", err)
 		}
-		r.runTarget(ctx, env, *flagReps, true)
+		r.runTarget(ctx, env, *flagReps, peer.Process.Pid)
 		env.Close(ctx)
 		peerIn.Close()
 		peer.Wait()
@@ -165,10 +165,15 @@ type pass struct {
 	reps   int
 	canned bool
 	where  string
+	// peerPID is the canned peer's process (0 against the real server).
+	peerPID int
 }
 
-func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, canned bool) {
-	ps := pass{ctx: ctx, e: e, ws: map[string]*bench.Workload{}, reps: reps, canned: canned, where: "canned peer"}
+// runTarget runs every section against e: the canned peer in process
+// peerPID, or the real server when peerPID is 0.
+func (r *report) runTarget(ctx context.Context, e *bench.Env, reps int, peerPID int) {
+	canned := peerPID != 0
+	ps := pass{ctx: ctx, e: e, ws: map[string]*bench.Workload{}, reps: reps, canned: canned, where: "canned peer", peerPID: peerPID}
 	for _, w := range bench.Workloads(*flagShort) {
 		ps.ws[w.Name] = w
 	}

@@ -93,6 +93,6 @@ func (r *report) realServer(ctx context.Context) error {
 			}
 		}
 	}
-	r.runTarget(ctx, e, *flagRealRp, false)
+	r.runTarget(ctx, e, *flagRealRp, 0)
 	return nil
 }
