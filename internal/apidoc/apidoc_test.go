@@ -119,9 +119,13 @@ func checkDecl(fset *token.FileSet, file string, decl ast.Decl) []string {
 		for _, spec := range d.Specs {
 			switch s := spec.(type) {
 			case *ast.TypeSpec:
-				if s.Name.IsExported() && s.Doc == nil && d.Doc == nil {
+				if !s.Name.IsExported() {
+					continue
+				}
+				if s.Doc == nil && d.Doc == nil {
 					out = append(out, where(s.Pos())+": type "+s.Name.Name)
 				}
+				out = append(out, checkMembers(where, s.Name.Name, s.Type)...)
 			case *ast.ValueSpec:
 				for _, n := range s.Names {
 					// A grouped const/var block documented as a whole
@@ -135,6 +139,44 @@ func checkDecl(fset *token.FileSet, file string, decl ast.Decl) []string {
 		return out
 	}
 	return nil
+}
+
+// checkMembers reports the exported fields of the struct type and the
+// methods of the interface type t (of the exported type or field named
+// owner) that have neither a doc comment nor a trailing line comment, and
+// does the same for the anonymous struct and interface types nested in their
+// types (owner.Field.Inner). Embedded fields are documented by their type.
+func checkMembers(where func(token.Pos) string, owner string, t ast.Expr) []string {
+	var out []string
+	ast.Inspect(t, func(n ast.Node) bool {
+		var list *ast.FieldList
+		kind := "field"
+		switch x := n.(type) {
+		case *ast.StructType:
+			list = x.Fields
+		case *ast.InterfaceType:
+			list, kind = x.Methods, "interface method"
+		case *ast.FuncType:
+			return false // parameters and results are not members
+		default:
+			return true
+		}
+		for _, f := range list.List {
+			for _, name := range f.Names {
+				if !name.IsExported() {
+					continue
+				}
+				if f.Doc == nil && f.Comment == nil {
+					out = append(out, where(name.Pos())+": "+kind+" "+owner+"."+name.Name)
+				}
+				if kind == "field" {
+					out = append(out, checkMembers(where, owner+"."+name.Name, f.Type)...)
+				}
+			}
+		}
+		return false
+	})
+	return out
 }
 
 func receiverType(e ast.Expr) string {
@@ -217,6 +259,37 @@ const (
 )
 
 var V, w int
+
+// S is documented.
+type S struct {
+	Bare int
+	// Doc is documented.
+	Doc      int
+	Line     int // Line is documented by its line comment.
+	A, B     int // A and B are documented together.
+	unexported int
+	T               // embedded: documented by its type
+	// Nested is documented.
+	Nested struct {
+		Inner int
+	}
+}
+
+// I is documented.
+type I interface {
+	Bare()
+	// Doc is documented.
+	Doc()
+	Line() // Line is documented by its line comment.
+	stringer
+	unexported()
+}
+
+type stringer interface{ String() string }
+
+type hiddenStruct struct {
+	Exported int
+}
 `
 	if err := os.WriteFile(filepath.Join(dir, "p.go"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
@@ -233,7 +306,7 @@ var V, w int
 		}
 		kinds = append(kinds, what)
 	}
-	want := []string{"const C", "func Bare", "method T.M", "package p has no package comment", "type T", "var V"}
+	want := []string{"const C", "field S.Bare", "field S.Nested.Inner", "func Bare", "interface method I.Bare", "method T.M", "package p has no package comment", "type T", "var V"}
 	sort.Strings(kinds)
 	if strings.Join(kinds, "|") != strings.Join(want, "|") {
 		t.Errorf("reported:\n%s\nwant the kinds %q", strings.Join(got, "\n"), want)
