@@ -18,9 +18,9 @@ type ResultTransformer[T any] interface {
 
 // EagerResult holds a whole result in memory.
 type EagerResult struct {
-	Keys    []string
-	Records []*Record
-	Summary ResultSummary
+	Keys    []string      // the result's column names, in order
+	Records []*Record     // every record, in order; nil when there were none
+	Summary ResultSummary // the summary of the consumed result
 }
 
 // EagerResultTransformer is the transformer factory that collects everything
@@ -48,13 +48,15 @@ const (
 
 // ExecuteQueryConfiguration holds the options of ExecuteQuery.
 type ExecuteQueryConfiguration struct {
-	Routing          RoutingControl
-	ImpersonatedUser string
-	Database         string
+	Routing          RoutingControl  // Write (the zero value) or Read
+	ImpersonatedUser string          // "" runs as the authenticated user
+	Database         string          // "" is the user's home database
 	BookmarkManager  BookmarkManager // nil with noBookmarkManager false = the driver's default manager
-	Auth             *AuthToken
-	BoltTrace        io.Writer
-	TxConfigurers    []func(*TransactionConfig)
+	Auth             *AuthToken      // nil uses the driver's token (see SessionConfig.Auth)
+	BoltTrace        io.Writer       // nil traces nothing (see SessionConfig.BoltTrace)
+	// TxConfigurers set the timeout and metadata of the transaction (of
+	// every attempt).
+	TxConfigurers []func(*TransactionConfig)
 
 	noBookmarkManager bool
 }

@@ -34,19 +34,19 @@ type Tracer interface {
 
 // QueryStartEvent describes a query about to be sent.
 type QueryStartEvent struct {
-	Query      string
-	Parameters map[string]any
-	Database   string
-	AccessMode AccessMode
-	AutoCommit bool
+	Query      string         // the query text
+	Parameters map[string]any // the parameters converted to Bolt values, as they will be sent
+	Database   string         // as configured for the session; "" for the home database
+	AccessMode AccessMode     // the session's (Run) or transaction's access mode
+	AutoCommit bool           // true for Session.Run, false in a transaction
 	// ServerAddress is the host:port of the server the query is sent to.
 	ServerAddress string
 }
 
 // QueryEndEvent describes a finished query.
 type QueryEndEvent struct {
-	Query    string
-	Duration time.Duration
+	Query    string        // the query text
+	Duration time.Duration // from QueryStart until the result was consumed, failed or closed
 	Summary  ResultSummary // nil if the query failed
 	Err      error         // also set when the result was closed unread by its transaction's end
 
@@ -57,10 +57,12 @@ type QueryEndEvent struct {
 
 // TxEvent describes a transaction step.
 type TxEvent struct {
-	Database   string
-	AccessMode AccessMode
-	Managed    bool
-	Err        error
+	Database   string     // as configured for the session; "" for the home database
+	AccessMode AccessMode // the transaction's access mode
+	Managed    bool       // true for ExecuteRead/ExecuteWrite (and ExecuteQuery) transactions
+	// Err is the COMMIT's or ROLLBACK's error; nil on success and always for
+	// TxBegin (a failed BEGIN reports no event).
+	Err error
 	// Duration is, for TxBegin, the time BEGIN took; for TxCommit and
 	// TxRollback, the time since the transaction began.
 	Duration time.Duration
@@ -78,16 +80,19 @@ type RetryEvent struct {
 
 // PoolEvent describes a borrow or a return.
 type PoolEvent struct {
-	Address string
+	Address string        // host:port of the server whose pool it is
 	Wait    time.Duration // time spent waiting (borrow only)
-	Err     error
+	// Err is, for PoolAcquire, why the borrow failed; for PoolRelease, the
+	// error the transaction or query on the connection ended with (nil if
+	// none).
+	Err error
 }
 
 // ConnectEvent describes a dial.
 type ConnectEvent struct {
-	Address  string
-	Duration time.Duration
-	Err      error
+	Address  string        // host:port dialled
+	Duration time.Duration // time to connect, handshake and authenticate
+	Err      error         // why the connection failed; nil on success
 }
 
 // NopTracer implements Tracer with methods that do nothing; embed it.
