@@ -117,7 +117,7 @@ type CommitResult struct {
 // PULL/DISCARD SUCCESS (t_first, fields, qid, t_last, type, stats, plan, profile,
 // notifications or statuses, bookmark, db). has_more is removed.
 type Summary struct {
-	Meta map[string]any
+	Meta map[string]any // the merged metadata as decoded (nil only in the zero Summary returned with an error); shared, do not modify it
 }
 
 // Bookmark returns the bookmark of an auto-commit result ("" if none).

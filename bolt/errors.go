@@ -33,7 +33,7 @@ var ErrStreamClosed = errors.New("bolt: result stream was closed before it was f
 // or PULL of another result in it): the server dropped the result, so the records not
 // yet received are lost. Failure is the server's error; errors.As finds it.
 type StreamFailedError struct {
-	Failure *ServerError
+	Failure *ServerError // the server's error from the other request; never nil
 }
 
 // Error implements error.
@@ -163,10 +163,10 @@ type ServerError struct {
 	Title          string         // fourth dot-segment of the code, e.g. "SyntaxError"
 
 	// Bolt 5.7+ GQL fields; empty on older versions.
-	GqlStatus         string
-	StatusDescription string
-	DiagnosticRecord  map[string]any
-	Cause             *ServerError
+	GqlStatus         string         // GQLSTATUS code, e.g. "42001"; "50N42" when the server sent none
+	StatusDescription string         // the status' description, e.g. "error: syntax error or access rule violation"
+	DiagnosticRecord  map[string]any // the server's diagnostic record as sent; nil if none
+	Cause             *ServerError   // the error that caused this one (the FAILURE's "cause"); nil if none
 }
 
 // Error implements error.

@@ -8,7 +8,7 @@ import (
 
 // Version is a Bolt protocol version.
 type Version struct {
-	Major, Minor byte
+	Major, Minor byte // e.g. 5 and 4 for Bolt 5.4
 }
 
 // String renders the version as "major.minor".

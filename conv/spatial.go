@@ -12,9 +12,9 @@ import (
 // either dimension. Is3D tells whether Z is meaningful. For geographic points
 // (SRID 4326 and 4979) X is the longitude and Y the latitude.
 type Point struct {
-	SRID    uint32 // spatial reference system id, e.g. dbtype.SRIDWGS84_2D
-	X, Y, Z float64
-	Is3D    bool
+	SRID    uint32  // spatial reference system id, e.g. dbtype.SRIDWGS84_2D
+	X, Y, Z float64 // coordinates (longitude, latitude, height when geographic); Z counts only when Is3D
+	Is3D    bool    // whether the point is a POINT of 3 dimensions (Value then sends a dbtype.Point3D)
 }
 
 // Scan stores a POINT (dbtype.Point2D or dbtype.Point3D).

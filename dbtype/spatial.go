@@ -16,15 +16,15 @@ const (
 // Point2D is a two-dimensional point. For geographic points (SRID 4326) X is
 // the longitude and Y the latitude.
 type Point2D struct {
-	SpatialRefId uint32 // spatial reference system id, e.g. SRIDCartesian2D
-	X, Y         float64
+	SpatialRefId uint32  // spatial reference system id, e.g. SRIDCartesian2D
+	X, Y         float64 // coordinates: x and y, or longitude and latitude in degrees
 }
 
 // Point3D is a three-dimensional point. For geographic points (SRID 4979) X is
 // the longitude, Y the latitude and Z the height.
 type Point3D struct {
-	SpatialRefId uint32 // spatial reference system id, e.g. SRIDCartesian3D
-	X, Y, Z      float64
+	SpatialRefId uint32  // spatial reference system id, e.g. SRIDCartesian3D
+	X, Y, Z      float64 // coordinates: x, y and z, or longitude, latitude (degrees) and height (metres)
 }
 
 // String returns the point in Cypher's literal form, e.g.

@@ -128,10 +128,10 @@ func (t LocalDateTime) String() string {
 // apart, because a month or a day has no fixed length in seconds. Each component
 // may be negative. Values decoded from the server have Nanos in 0..999,999,999.
 type Duration struct {
-	Months  int64
-	Days    int64
-	Seconds int64
-	Nanos   int
+	Months  int64 // whole months (a year is 12)
+	Days    int64 // whole days, apart from the months
+	Seconds int64 // seconds, apart from the months and days
+	Nanos   int   // nanoseconds added to Seconds
 }
 
 // DurationOf converts d to a Duration of seconds and nanoseconds (Nanos is
