@@ -12,24 +12,27 @@ import (
 // Roles is the topology of one database: member names (or literal host:port
 // addresses for servers that are not members, e.g. a dead one).
 type Roles struct {
+	// Routers, Readers and Writers are the ROUTE table's three server lists,
+	// in the order given; a member not among the Writers answers a write
+	// with NotALeader.
 	Routers, Readers, Writers []string
 }
 
 // Query is a RUN a cluster member received, with the context it ran in.
 type Query struct {
-	Member   string
-	Text     string
-	Params   map[string]any
-	Database string // resolved: the db of the RUN or BEGIN, else the user's home database
-	Mode     string // "r" or "w"
-	InTx     bool
+	Member   string         // name of the member that received the RUN
+	Text     string         // the query text
+	Params   map[string]any // the RUN's parameters as decoded (nil if none)
+	Database string         // resolved: the db of the RUN or BEGIN, else the user's home database
+	Mode     string         // "r" or "w"
+	InTx     bool           // the RUN was in an explicit transaction (after BEGIN)
 }
 
 // Result is how a member answers a query: Failure (a status code) fails the
 // RUN; otherwise RUN gets the fields and PULL the records.
 type Result struct {
-	Fields  []string
-	Records [][]any
+	Fields  []string // the RUN SUCCESS's "fields" (nil is sent as an empty list)
+	Records [][]any  // one RECORD per entry, sent on PULL (none on DISCARD)
 	// Failure, when set, is the status code of a FAILURE answering the RUN.
 	Failure string
 	// Message is the FAILURE message.

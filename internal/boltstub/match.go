@@ -216,8 +216,8 @@ func normalize(v any) any {
 // Expectation is a client message a script expects: a signature and, per
 // field, the expected value (nil = anything).
 type Expectation struct {
-	Sig    byte
-	Fields []any
+	Sig    byte  // the expected message signature, e.g. SigRun
+	Fields []any // expected values per field; nil entries match anything
 }
 
 // Expect builds an expectation for any signature; fields are compared after

@@ -51,7 +51,9 @@ func MessageName(sig byte) string {
 type M = map[string]any
 
 // Version is a Bolt protocol version.
-type Version struct{ Major, Minor byte }
+type Version struct {
+	Major, Minor byte // e.g. 5 and 4 for Bolt 5.4
+}
 
 // String renders "major.minor".
 func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
@@ -60,8 +62,9 @@ func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor)
 type Message struct {
 	// Conn is the connection's number on its stub, from 0 in order of arrival.
 	Conn int
-	// Sig is the message signature; Name its name ("RUN").
-	Sig  byte
+	// Sig is the message signature, e.g. SigRun.
+	Sig byte
+	// Name is the signature's name, e.g. "RUN" (see MessageName).
 	Name string
 	// Fields are the decoded fields (int64, string, []any, map[string]any, ...).
 	Fields []any

@@ -12,6 +12,8 @@ import (
 type Response interface {
 	// play performs the response; stop reports that the connection is finished.
 	play(c *connState) (stop bool, err error)
+	// String describes the response in script form for failure messages,
+	// e.g. `SUCCESS {"fields":["x"]}`.
 	String() string
 }
 

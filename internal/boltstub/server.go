@@ -36,7 +36,7 @@ type Options struct {
 
 // HandshakeInfo is what one connection's handshake settled.
 type HandshakeInfo struct {
-	Conn       int
+	Conn       int        // the connection's number on its stub, as Message.Conn
 	Offered    [4][4]byte // the client's four slots as sent
 	Manifest   bool       // manifest v1 was used
 	Negotiated Version    // zero when refused

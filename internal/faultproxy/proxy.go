@@ -114,16 +114,16 @@ type Fault struct {
 	// Trigger selects when Action happens.
 	Trigger Trigger
 	// Bytes and Dir configure the AfterBytes trigger.
-	Bytes int64
-	Dir   Direction
+	Bytes int64     // bytes forwarded before the fault (Corrupt: offset of the corrupted byte)
+	Dir   Direction // the direction counted; the zero value is ClientToServer
 	// Message, AnyMessage, Nth (1 = the first; 0 counts as 1) and AfterForward
 	// configure the AtMessage trigger. With AfterForward the whole message (and
 	// whatever preceded it in the same read) reaches the server before the action;
 	// without it the message does not reach the server.
-	Message      byte
-	AnyMessage   bool
-	Nth          int
-	AfterForward bool
+	Message      byte // signature of the client message counted, e.g. Commit
+	AnyMessage   bool // count every client message, whatever its signature
+	Nth          int  // which occurrence fires (1 = the first; 0 counts as 1)
+	AfterForward bool // forward the message to the server before the action
 	// Latency delays every forwarded read, in both directions.
 	Latency time.Duration
 }

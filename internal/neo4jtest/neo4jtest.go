@@ -38,8 +38,8 @@ type Server struct {
 	Line string
 	// URI is bolt://HOST:PORT.
 	URI  string
-	Host string
-	Port int
+	Host string // host of URI, e.g. "127.0.0.1"
+	Port int    // Bolt port of URI
 	// User and Password are empty when auth is off.
 	User, Password string
 	// Version is the Neo4j version, when known.

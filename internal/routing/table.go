@@ -97,15 +97,15 @@ var (
 
 // Attempt is one router asked for a table, and why it could not provide one.
 type Attempt struct {
-	Address string
-	Err     error
+	Address string // host:port of the router
+	Err     error  // why it gave no table: dial, auth, FAILURE or invalid table
 }
 
 // DiscoveryError reports that no router could provide a routing table. It
 // lists every router tried, in order, with its error.
 type DiscoveryError struct {
-	Database string // "" = home database
-	Attempts []Attempt
+	Database string    // "" = home database
+	Attempts []Attempt // every router asked, in order (empty when there was none to ask)
 }
 
 // Error lists the attempts: `routing: no router could provide a routing table

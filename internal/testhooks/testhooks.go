@@ -10,9 +10,9 @@ import (
 
 // RoutingTable is a snapshot of one database's routing table.
 type RoutingTable struct {
-	Database                  string
+	Database                  string        // the table's database; "" for a home database the server did not name
 	TTL                       time.Duration // as the router sent it
-	Routers, Readers, Writers []string
+	Routers, Readers, Writers []string      // host:port addresses per role, in the table's order
 }
 
 var (

@@ -35,12 +35,12 @@ type Options struct {
 
 // Process is a running server.
 type Process struct {
-	Line     string
+	Line     string // the release line started: Options.Line, "5" when that was empty
 	URI      string // bolt://127.0.0.1:PORT
-	Host     string
-	Port     int
+	Host     string // host of URI, as the launcher reported it
+	Port     int    // Bolt port of URI, as the launcher reported it
 	User     string // empty when auth is off
-	Password string
+	Password string // empty when auth is off
 	CACert   string // PEM file of the CA, when started with TLSDir
 
 	cmd     *exec.Cmd
