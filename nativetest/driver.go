@@ -23,11 +23,11 @@ const (
 
 // Call is one query the code under test ran.
 type Call struct {
-	Query      string
-	Params     map[string]any
-	Database   string // SessionConfig.DatabaseName ("" = home database)
-	AccessMode native.AccessMode
-	Kind       Kind
+	Query      string            // the query text as passed
+	Params     map[string]any    // a copy of the parameters as passed (not converted)
+	Database   string            // SessionConfig.DatabaseName ("" = home database)
+	AccessMode native.AccessMode // the session's (Run) or transaction's access mode
+	Kind       Kind              // how the query was run
 	// Metadata is the transaction metadata (native.WithTxMetadata) in effect.
 	Metadata map[string]any
 }
@@ -45,11 +45,11 @@ const (
 // Tx is one transaction the code under test began: an explicit one, or one
 // attempt of a managed one.
 type Tx struct {
-	Database   string
-	AccessMode native.AccessMode
-	Managed    bool
-	Queries    []Call
-	Outcome    Outcome
+	Database   string            // SessionConfig.DatabaseName ("" = home database)
+	AccessMode native.AccessMode // the session's (explicit) or the function's (ExecuteRead/ExecuteWrite) mode
+	Managed    bool              // an attempt of ExecuteRead or ExecuteWrite
+	Queries    []Call            // the queries run in it, in order
+	Outcome    Outcome           // Open until committed or rolled back (a failed commit is RolledBack)
 }
 
 // Server describes the fake server, as reported by GetServerInfo and in

@@ -121,28 +121,29 @@ func normalize(q string) string { return strings.Join(strings.Fields(q), " ") }
 // Summary is a scripted result summary. Zero fields give an empty summary:
 // no updates, unknown statement type, the session's database.
 type Summary struct {
-	StatementType native.StatementType
-	Counters      Counters
+	StatementType native.StatementType // reported as given
+	Counters      Counters             // reported as given
 	// Database is the database reported; "" reports the session's
 	// SessionConfig.DatabaseName, or "neo4j" if that is empty too.
 	Database      string
-	Bookmark      string
-	Notifications []native.Notification
+	Bookmark      string                // reported by ResultSummary.Bookmark as given
+	Notifications []native.Notification // reported as given (see NewNotification)
 	// ResultAvailableAfter and ResultConsumedAfter are reported as given; zero
 	// values are reported as -1 (unknown).
 	ResultAvailableAfter time.Duration
 	ResultConsumedAfter  time.Duration
 }
 
-// Counters are scripted update counters.
+// Counters are scripted update counters. The summary's ContainsUpdates
+// reports whether their sum, SystemUpdates aside, is positive.
 type Counters struct {
-	NodesCreated, NodesDeleted                 int
-	RelationshipsCreated, RelationshipsDeleted int
-	PropertiesSet                              int
-	LabelsAdded, LabelsRemoved                 int
-	IndexesAdded, IndexesRemoved               int
-	ConstraintsAdded, ConstraintsRemoved       int
-	SystemUpdates                              int
+	NodesCreated, NodesDeleted                 int // nodes created and deleted
+	RelationshipsCreated, RelationshipsDeleted int // relationships created and deleted
+	PropertiesSet                              int // properties set
+	LabelsAdded, LabelsRemoved                 int // labels added and removed
+	IndexesAdded, IndexesRemoved               int // indexes created and dropped
+	ConstraintsAdded, ConstraintsRemoved       int // constraints created and dropped
+	SystemUpdates                              int // administration changes; ContainsSystemUpdates is SystemUpdates > 0
 }
 
 // NewNotification returns a native.Notification for Summary.Notifications.

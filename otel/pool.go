@@ -12,6 +12,7 @@ import (
 
 // StatsSource is what ObservePool reads; native.Driver satisfies it.
 type StatsSource interface {
+	// Stats returns a snapshot of every server pool (see native.PoolStats).
 	Stats() []native.PoolStats
 }
 
