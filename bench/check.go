@@ -15,8 +15,8 @@ import (
 // values, computed with the type assertions a user would write. Subjects that
 // did the same work on the same stream must agree on both.
 type Outcome struct {
-	Rows int
-	Sum  uint64
+	Rows int    // rows streamed, or operations done (RETURN 1, writes)
+	Sum  uint64 // sum of the per-row checksums (SumBoltwire, SumOfficial), or of the operations' values (the 1, nodes created)
 }
 
 // flt folds a float into the checksum exactly.
@@ -133,28 +133,28 @@ func sumProp(v any) uint64 {
 }
 
 // WideRow is one row of the wide workload, scanned into typed fields (the
-// `db` tags serve sqlx).
+// `db` tags serve sqlx). In the field comments i is the row's number, from 1.
 type WideRow struct {
-	C0  int64   `db:"c0"`
-	C1  float64 `db:"c1"`
-	C2  string  `db:"c2"`
-	C3  bool    `db:"c3"`
-	C4  int64   `db:"c4"`
-	C5  float64 `db:"c5"`
-	C6  string  `db:"c6"`
-	C7  bool    `db:"c7"`
-	C8  int64   `db:"c8"`
-	C9  float64 `db:"c9"`
-	C10 string  `db:"c10"`
-	C11 bool    `db:"c11"`
-	C12 int64   `db:"c12"`
-	C13 float64 `db:"c13"`
-	C14 string  `db:"c14"`
-	C15 bool    `db:"c15"`
-	C16 int64   `db:"c16"`
-	C17 float64 `db:"c17"`
-	C18 string  `db:"c18"`
-	C19 bool    `db:"c19"`
+	C0  int64   `db:"c0"`  // c0, integer: i + 0
+	C1  float64 `db:"c1"`  // c1, float: i * 0.5 + 1
+	C2  string  `db:"c2"`  // c2, string: 's' + (i + 2)
+	C3  bool    `db:"c3"`  // c3, boolean: (i + 3) is even
+	C4  int64   `db:"c4"`  // c4, integer: i + 4
+	C5  float64 `db:"c5"`  // c5, float: i * 0.5 + 5
+	C6  string  `db:"c6"`  // c6, string: 's' + (i + 6)
+	C7  bool    `db:"c7"`  // c7, boolean: (i + 7) is even
+	C8  int64   `db:"c8"`  // c8, integer: i + 8
+	C9  float64 `db:"c9"`  // c9, float: i * 0.5 + 9
+	C10 string  `db:"c10"` // c10, string: 's' + (i + 10)
+	C11 bool    `db:"c11"` // c11, boolean: (i + 11) is even
+	C12 int64   `db:"c12"` // c12, integer: i + 12
+	C13 float64 `db:"c13"` // c13, float: i * 0.5 + 13
+	C14 string  `db:"c14"` // c14, string: 's' + (i + 14)
+	C15 bool    `db:"c15"` // c15, boolean: (i + 15) is even
+	C16 int64   `db:"c16"` // c16, integer: i + 16
+	C17 float64 `db:"c17"` // c17, float: i * 0.5 + 17
+	C18 string  `db:"c18"` // c18, string: 's' + (i + 18)
+	C19 bool    `db:"c19"` // c19, boolean: (i + 19) is even
 }
 
 // Dest returns pointers to the fields in column order (for Scan).
@@ -184,8 +184,8 @@ func (w *WideRow) Sum() uint64 {
 // rows: every value, every property, every label and id. It is the deep
 // equality check run once per subject outside the timed runs.
 type Canon struct {
-	Rows int
-	Hash uint64
+	Rows int    // rows added
+	Hash uint64 // sum of the rows' FNV-1a hashes, so row order does not matter
 	// Out is the timed runs' checksum over the same rows (set by the Canon*
 	// functions of subjects.go), so a verification pass also yields the
 	// outcome the timed runs must reproduce.

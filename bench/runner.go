@@ -13,10 +13,10 @@ import (
 
 // Sample is one timed run of one subject.
 type Sample struct {
-	Dur     time.Duration
-	Rows    int    // rows streamed or operations done
-	Mallocs uint64 // heap allocations during the run (whole process)
-	Bytes   uint64 // bytes allocated during the run
+	Dur     time.Duration // wall-clock time of the run
+	Rows    int           // rows streamed or operations done
+	Mallocs uint64        // heap allocations during the run (whole process)
+	Bytes   uint64        // bytes allocated during the run
 }
 
 // Rate is rows (or operations) per second.
@@ -24,16 +24,16 @@ func (s Sample) Rate() float64 { return float64(s.Rows) / s.Dur.Seconds() }
 
 // Subject is one contestant of a case.
 type Subject struct {
-	Name string
-	Run  func() (Outcome, error)
+	Name string                  // the subject's name in tables, e.g. "boltwire"
+	Run  func() (Outcome, error) // does the case's work once and reports what it saw
 	// Want, if Rows > 0, is the outcome every run must produce.
 	Want Outcome
 }
 
 // Stat summarises a subject's samples.
 type Stat struct {
-	Samples []Sample
-	Err     error
+	Samples []Sample // the timed runs, in order (none after a failure)
+	Err     error    // the first error or wrong answer; the subject was not timed after it
 }
 
 // Median returns the median rate.

@@ -23,13 +23,13 @@ import (
 type Env struct {
 	Name     string // "canned" or "neo4j"
 	URI      string // bolt://host:port
-	User     string
-	Password string
+	User     string // user the drivers authenticate as (basic auth)
+	Password string // that user's password
 
-	Official neo4j.DriverWithContext
-	Boltwire native.Driver
-	SQL      *sql.DB
-	SQLX     *sqlx.DB
+	Official neo4j.DriverWithContext // the official Neo4j Go driver (v5)
+	Boltwire native.Driver           // boltwire's native driver
+	SQL      *sql.DB                 // boltwire's database/sql driver ("neo4j")
+	SQLX     *sqlx.DB                // SQL wrapped by sqlx
 	floor    *FloorConn
 }
 

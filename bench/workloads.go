@@ -34,13 +34,15 @@ const (
 // as boltwire values; the canned peer encodes these rows once, and on the
 // canned peer every subject's answer is checked against them.
 type Workload struct {
-	Name   string // short name used in benchmark and table names
-	Kind   Kind   // row shape
-	Query  string // Cypher, valid on a real Neo4j and the key of the canned stream
+	Name  string // short name used in benchmark and table names
+	Kind  Kind   // row shape
+	Query string // Cypher, valid on a real Neo4j and the key of the canned stream
+	// Params is not read by the harness: every streaming workload's query
+	// takes no parameters, and the write subjects build theirs per operation.
 	Params func() map[string]any
-	Rows   int      // number of rows
-	Keys   []string // column names
-	Gen    func(i int) []any
+	Rows   int               // number of rows
+	Keys   []string          // column names
+	Gen    func(i int) []any // row i (0-based) as boltwire values, as the canned peer serves it
 	// Setup, when non-empty, is run once on a real server before the workload.
 	Setup []string
 }

@@ -128,10 +128,12 @@ type Summary struct {
 	Database      string
 	Bookmark      string                // reported by ResultSummary.Bookmark as given
 	Notifications []native.Notification // reported as given (see NewNotification)
-	// ResultAvailableAfter and ResultConsumedAfter are reported as given; zero
-	// values are reported as -1 (unknown).
+	// ResultAvailableAfter is reported as given; zero is reported as -1
+	// (unknown).
 	ResultAvailableAfter time.Duration
-	ResultConsumedAfter  time.Duration
+	// ResultConsumedAfter is reported as given; zero is reported as -1
+	// (unknown).
+	ResultConsumedAfter time.Duration
 }
 
 // Counters are scripted update counters. The summary's ContainsUpdates
