@@ -1,5 +1,6 @@
 // Package apidoc holds a test that every exported name of the module's
-// packages has a doc comment, and every package a package comment.
+// packages (exported fields and interface methods of exported types
+// included) has a doc comment, and every package a package comment.
 package apidoc
 
 import (
@@ -27,9 +28,10 @@ func skipDir(rel string, d fs.DirEntry) bool {
 }
 
 // missingDocs walks root and returns one line per exported declaration
-// without a doc comment, and per package without a package comment, in the
-// non-test .go files of every directory (nested modules included: their
-// API is ours too).
+// without a doc comment, per exported field or interface method of an
+// exported type without a doc or line comment, and per package without a
+// package comment, in the non-test .go files of every directory (nested
+// modules included: their API is ours too).
 func missingDocs(t *testing.T, root string) []string {
 	out, _ := walk(t, root)
 	return out
@@ -208,7 +210,8 @@ func itoa(n int) string {
 
 // TestEveryExportedNameHasADocComment fails with the list of exported
 // declarations (types, functions, methods of exported types, constants and
-// variables) that have no doc comment, and packages without a package
+// variables) without a doc comment, fields and interface methods of exported
+// types without a doc or line comment, and packages without a package
 // comment, anywhere in the repository (the bench and otel modules too).
 func TestEveryExportedNameHasADocComment(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(moduleRoot, "go.mod")); err != nil {
