@@ -88,7 +88,11 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 			c.traceIn(msg)
 			return nil, nil
 		}
-		rec, err := c.decodeRecord(s)
+		var into []any
+		if s == deliver {
+			into = s.into
+		}
+		rec, err := c.decodeRecord(s, into)
 		if err != nil {
 			var re *RecordError
 			if !errors.As(err, &re) {
@@ -153,8 +157,9 @@ func (c *Conn) pop() {
 // decodeRecord decodes RECORD's field list for stream s. The value slices are carved
 // from per-stream blocks (one allocation per block, sized 1, 8, then 64 rows, at most
 // recordBlockMax values unless a row is wider); a block is never reused once a slice
-// of it is handed out, so records kept by the caller are never overwritten.
-func (c *Conn) decodeRecord(s *Stream) ([]any, error) {
+// of it is handed out, so records kept by the caller are never overwritten. If into
+// has room for the fields (NextInto), they are decoded into it instead.
+func (c *Conn) decodeRecord(s *Stream, into []any) ([]any, error) {
 	n, err := c.dec.ListHeader()
 	if err != nil {
 		return nil, protocolErrorf("bad RECORD: %v", err)
@@ -163,7 +168,9 @@ func (c *Conn) decodeRecord(s *Stream) ([]any, error) {
 		return nil, protocolErrorf("bad RECORD: %d fields in %d bytes", n, c.dec.Len())
 	}
 	var rec []any
-	if len(s.block) >= n {
+	if len(into) >= n {
+		rec = into[:n:n]
+	} else if len(s.block) >= n {
 		rec = s.block[:n:n]
 		s.block = s.block[n:]
 	} else {

@@ -31,6 +31,7 @@ type Stream struct {
 	summary Summary
 
 	block     []any // unused rest of the current record value block (see decodeRecord)
+	into      []any // NextInto's destination while it runs
 	blockRows int   // rows the next block holds: 1, 8, then 64
 }
 
@@ -101,7 +102,7 @@ func (s *Stream) Next(ctx context.Context) ([]any, error) {
 			c.dec.Reset(msg)
 			c.dec.StructHeader() // checked by bufferedRecord: RECORD with 1 field
 			s.records++
-			rec, err := c.decodeRecord(s)
+			rec, err := c.decodeRecord(s, s.into)
 			if err != nil {
 				var re *RecordError
 				if !errors.As(err, &re) {
@@ -160,6 +161,19 @@ func (s *Stream) nextSlow(ctx context.Context) ([]any, error) {
 			return rec, nil
 		}
 	}
+}
+
+// NextInto is Next for a caller that does not keep records: a record read from the
+// socket is decoded into dst when dst has room for its fields, and the returned slice
+// is then dst[:n], valid until dst is written again. Records that had to be buffered
+// ahead (another request was sent meanwhile) come back in slices of their own. It
+// saves the per-record allocation of the value slice (database/sql copies each row
+// out before asking for the next).
+func (s *Stream) NextInto(ctx context.Context, dst []any) ([]any, error) {
+	s.into = dst
+	rec, err := s.Next(ctx)
+	s.into = nil
+	return rec, err
 }
 
 func (s *Stream) fail(err error) error {

@@ -63,11 +63,11 @@ func (r *result) unlock() { r.bc.busy.Store(false) }
 
 // readOne reads one record from the stream (lock held). ok is false at the end
 // or on error (r.err set).
-func (r *result) readOne(ctx context.Context) ([]any, bool) {
+func (r *result) readOne(ctx context.Context, into []any) ([]any, bool) {
 	if r.finished {
 		return nil, false
 	}
-	rec, err := r.stream.Next(ctx)
+	rec, err := r.stream.NextInto(ctx, into)
 	if err != nil {
 		var re *bolt.RecordError
 		if errors.As(err, &re) {
@@ -131,7 +131,7 @@ func (r *result) afterEnd(ctx context.Context) {
 }
 
 // fetch returns the next record, from the read-ahead buffer or the stream.
-func (r *result) fetch(ctx context.Context) ([]any, bool) {
+func (r *result) fetch(ctx context.Context, into []any) ([]any, bool) {
 	r.recErr = nil
 	if len(r.buf) > 0 {
 		rec := r.buf[0]
@@ -163,16 +163,26 @@ func (r *result) fetch(ctx context.Context) ([]any, bool) {
 	if r.fetchAll {
 		r.stream.FetchAll()
 	}
-	rec, ok := r.readOne(ctx)
+	rec, ok := r.readOne(ctx, into)
 	r.unlock()
 	r.afterEnd(ctx)
 	return rec, ok
 }
 
 func (r *result) Next(ctx context.Context) bool {
-	rec, ok := r.fetch(ctx)
+	rec, ok := r.fetch(ctx, nil)
 	r.cur, r.curRec = rec, nil
 	return ok
+}
+
+// NextValues is Next for sqldriver, which copies every row out before asking
+// for the next: the values are decoded into dst when it has room (no value
+// slice allocated per record) and returned; the slice is valid until the next
+// call. Record returns the same values meanwhile. It is not part of Result.
+func (r *result) NextValues(ctx context.Context, dst []any) ([]any, bool) {
+	rec, ok := r.fetch(ctx, dst)
+	r.cur, r.curRec = rec, nil
+	return rec, ok
 }
 
 func (r *result) NextRecord(ctx context.Context, out **Record) bool {
@@ -190,7 +200,7 @@ func (r *result) Peek(ctx context.Context) bool {
 
 func (r *result) PeekRecord(ctx context.Context, out **Record) bool {
 	if len(r.buf) == 0 {
-		rec, ok := r.fetch(ctx)
+		rec, ok := r.fetch(ctx, nil)
 		if !ok {
 			if out != nil {
 				*out = nil
@@ -365,7 +375,7 @@ func (r *result) bufferRestLocked(ctx context.Context) error {
 		return r.err
 	}
 	for {
-		rec, ok := r.readOne(ctx)
+		rec, ok := r.readOne(ctx, nil)
 		if !ok && r.recErr != nil {
 			rec, ok = []any{undecodable{r.recErr}}, true // keeps its place
 			r.recErr = nil

@@ -21,7 +21,10 @@ type Rows struct {
 	keys    []string
 	mode    ValueMode
 	cur     *native.Record // the last record returned by Next
+	curRec  native.Record  // cur's storage with vr: its Values alias scratch
 	next    *native.Record // NextRecord's target (a field, so it does not escape per row)
+	vr      valuesReader   // res decoding into scratch, when it can
+	scratch []any          // vr's destination, reused for every row
 	first   *native.Record // the record column types are derived from
 	typed   bool
 	closed  bool
@@ -41,7 +44,16 @@ func newRows(ctx context.Context, res native.Result, s native.Session, mode Valu
 	if err != nil {
 		return nil, err
 	}
-	return &Rows{ctx: ctx, res: res, session: s, keys: keys, mode: mode}, nil
+	vr, _ := res.(valuesReader)
+	return &Rows{ctx: ctx, res: res, session: s, keys: keys, mode: mode, vr: vr}, nil
+}
+
+// valuesReader is implemented by native's results: NextValues decodes the
+// next record into dst (returning it) instead of a value slice of its own.
+// database/sql copies each row out of dest before asking for the next, so
+// one slice serves every row.
+type valuesReader interface {
+	NextValues(ctx context.Context, dst []any) ([]any, bool)
 }
 
 // Columns returns the result's keys (the names in RETURN).
@@ -54,34 +66,53 @@ func (r *Rows) Next(dest []driver.Value) error {
 	if r.closed {
 		return io.EOF
 	}
-	// NextRecord writes into r.next: a local *Record whose address goes to an
-	// interface method would escape, one allocation per row.
-	if !r.res.NextRecord(r.ctx, &r.next) {
-		if err := r.res.Err(); err != nil {
-			return readOnlyHint(err, r.readOnly)
+	var vals []any
+	if r.vr != nil {
+		if r.scratch == nil {
+			r.scratch = make([]any, len(r.keys))
 		}
-		r.finish()
-		return io.EOF
+		v, ok := r.vr.NextValues(r.ctx, r.scratch)
+		if !ok {
+			return r.end()
+		}
+		vals = v
+		r.curRec.Keys, r.curRec.Values = r.keys, v
+		r.cur = &r.curRec
+	} else {
+		// NextRecord writes into r.next: a local *Record whose address goes to an
+		// interface method would escape, one allocation per row.
+		if !r.res.NextRecord(r.ctx, &r.next) {
+			return r.end()
+		}
+		r.cur = r.next
+		vals = r.cur.Values
 	}
-	rec := r.next
-	r.cur = rec
 	for i := range dest {
-		if i >= len(rec.Values) {
+		if i >= len(vals) {
 			dest[i] = nil
 			continue
 		}
-		switch v := rec.Values[i]; v.(type) {
+		switch v := vals[i]; v.(type) {
 		case int64, float64, string, bool, nil: // the common values, as they are
 			dest[i] = v
 			continue
 		}
-		v, err := toDriverValue(rec.Values[i], r.mode)
+		v, err := toDriverValue(vals[i], r.mode)
 		if err != nil {
 			return fmt.Errorf("sqldriver: column %d (%q): %w", i, r.key(i), err)
 		}
 		dest[i] = v
 	}
 	return nil
+}
+
+// end is Next's io.EOF, or the error that ended the result.
+func (r *Rows) end() error {
+	if err := r.res.Err(); err != nil {
+		return readOnlyHint(err, r.readOnly)
+	}
+	r.finish()
+	return io.EOF
 }
 
 func (r *Rows) key(i int) string {
@@ -143,6 +174,9 @@ func (r *Rows) typeRecord() *native.Record {
 	if !r.typed {
 		r.typed = true
 		switch {
+		case r.cur == &r.curRec:
+			// Its values live in scratch, which the next row overwrites.
+			r.first = &native.Record{Keys: r.keys, Values: append([]any(nil), r.cur.Values...)}
 		case r.cur != nil:
 			r.first = r.cur
 		case !r.closed:
