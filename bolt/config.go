@@ -115,16 +115,18 @@ type CommitResult struct {
 
 // Summary is the metadata of a finished result: RUN's SUCCESS merged with the last
 // PULL/DISCARD SUCCESS (t_first, fields, qid, t_last, type, stats, plan, profile,
-// notifications or statuses, bookmark, db). has_more is removed.
+// notifications or statuses, bookmark, db), the final SUCCESS winning on a repeated
+// key. has_more is removed. Meta is nil in the zero Summary; it belongs to the
+// Stream and must not be modified.
 type Summary struct {
-	Meta map[string]any // the merged metadata as decoded (nil only in the zero Summary returned with an error); shared, do not modify it
+	Meta *Meta // the merged metadata (nil only in the zero Summary returned with an error); the Stream's, do not modify it
 }
 
 // Bookmark returns the bookmark of an auto-commit result ("" if none).
-func (s Summary) Bookmark() string { b, _ := s.Meta["bookmark"].(string); return b }
+func (s Summary) Bookmark() string { return s.Meta.Bookmark() }
 
 // Database returns the database the query ran in ("" if not reported).
-func (s Summary) Database() string { b, _ := s.Meta["db"].(string); return b }
+func (s Summary) Database() string { return s.Meta.Database() }
 
 // RouteRequest is the input of ROUTE.
 type RouteRequest struct {

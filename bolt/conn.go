@@ -27,6 +27,7 @@ type Conn struct {
 	txExtra [4]kv  // backing of txKVs' list (used only until its message is encoded)
 	enc     packstream.Encoder
 	dec     packstream.Decoder
+	meta    Meta // SUCCESS metadata of requests other than RUN, decoded anew for each
 	trace   func(bool, string)
 
 	version      Version
@@ -66,8 +67,8 @@ type Conn struct {
 type request struct {
 	kind   msgKind
 	stream *Stream
-	meta   map[string]any // SUCCESS metadata
-	err    error          // FAILURE or IGNORED
+	meta   *Meta // SUCCESS metadata (not RUN's, which is its stream's): ROUTE's own, else the Conn's until the next reply
+	err    error // FAILURE or IGNORED
 	done   bool
 	ends   bool // a PULL or DISCARD of all remaining records: its stream ends with it
 

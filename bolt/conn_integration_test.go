@@ -290,7 +290,7 @@ func TestIntegrationFetchSizeBatches(t *testing.T) {
 		require.NoError(t, err)
 		sum, err := st.Consume(ctx)
 		require.NoError(t, err)
-		require.Equal(t, "r", sum.Meta["type"])
+		require.Equal(t, "r", sum.Meta.Map()["type"])
 		require.True(t, c.IsIdle())
 	})
 }

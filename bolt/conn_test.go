@@ -110,9 +110,9 @@ func TestRunPullPipelinedAndBatches(t *testing.T) {
 	sum, err := s.Consume(context.Background())
 	require.NoError(t, err)
 	require.Equal(t, "bm1", sum.Bookmark())
-	require.Equal(t, int64(1), sum.Meta["t_first"])
-	require.Equal(t, int64(2), sum.Meta["t_last"])
-	require.NotContains(t, sum.Meta, "has_more")
+	require.Equal(t, int64(1), sum.Meta.Map()["t_first"])
+	require.Equal(t, int64(2), sum.Meta.Map()["t_last"])
+	require.NotContains(t, sum.Meta.Map(), "has_more")
 	require.True(t, c.IsIdle())
 	p.wait()
 }

@@ -235,7 +235,7 @@ func replayExchange(t *testing.T, c *Conn, label string, ex captureExchange) {
 		require.Equal(t, "SUCCESS", last.Message)
 		final := decodeFields(t, last.Hex, feat)[0].(map[string]any)
 		for k, v := range final {
-			require.Equal(t, v, sum.Meta[k], "%s summary %s", ex.Name, k)
+			require.Equal(t, v, sum.Meta.Map()[k], "%s summary %s", ex.Name, k)
 		}
 		if label == "main" {
 			checkKnownValues(t, c.Version(), ex.Name, got)

@@ -102,13 +102,13 @@ func TestBolt3PullAllAndNoDatabase(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, [][]any{{int64(1)}, {int64(2)}}, collect(t, s), "fetch size 1 still streams everything")
 	sum, _ := s.Summary()
-	require.Equal(t, "b2", sum.Meta["bookmark"])
+	require.Equal(t, "b2", sum.Meta.Map()["bookmark"])
 
 	s, err = c.Run(ctx, "RETURN 3", nil, nil, 0)
 	require.NoError(t, err)
 	sum, err = s.Consume(ctx)
 	require.NoError(t, err)
-	require.Equal(t, "b3", sum.Meta["bookmark"])
+	require.Equal(t, "b3", sum.Meta.Map()["bookmark"])
 
 	require.NoError(t, c.Begin(ctx, TxConfig{Metadata: map[string]any{"k": "v"}}))
 	s1, s2 := runTwo(ctx, t, c, 1)
@@ -146,7 +146,7 @@ func TestBolt3ConsumeInTx(t *testing.T) {
 	require.NoError(t, err)
 	sum, err := s.Consume(ctx)
 	require.NoError(t, err)
-	require.Equal(t, "r", sum.Meta["type"])
+	require.Equal(t, "r", sum.Meta.Map()["type"])
 	require.NoError(t, c.Rollback(ctx))
 	p.wait()
 }

@@ -164,12 +164,12 @@ func TestIntegrationUUIDAndVectorEndToEnd(t *testing.T) {
 		sum, err := st.Consume(ctx)
 		require.NoError(t, err)
 		found := false
-		for _, x := range sum.Meta["statuses"].([]any) {
+		for _, x := range sum.Meta.Map()["statuses"].([]any) {
 			if st, _ := x.(map[string]any); st["gql_status"] == "01N83" {
 				found = true
 				require.Equal(t, "Neo.ClientNotification.Request.UnsupportedType", st["neo4j_code"])
 			}
 		}
-		require.True(t, found, "warning 01N83 in %v", sum.Meta["statuses"])
+		require.True(t, found, "warning 01N83 in %v", sum.Meta.Map()["statuses"])
 	})
 }

@@ -13,7 +13,7 @@ import (
 // hasUnknownLabelWarning reports whether the summary mentions the unknown-label
 // notification (legacy notifications before 5.6, GQL statuses after).
 func hasUnknownLabelWarning(sum Summary) bool {
-	s := fmt.Sprint(sum.Meta["notifications"], sum.Meta["statuses"])
+	s := fmt.Sprint(sum.Meta.Map()["notifications"], sum.Meta.Map()["statuses"])
 	return containsAny(s, "UnknownLabelWarning", "01N50")
 }
 
@@ -37,7 +37,7 @@ func TestIntegrationNotificationFilters(t *testing.T) {
 			require.NoError(t, err, name)
 			sum, err := st.Consume(ctx)
 			require.NoError(t, err, name)
-			require.True(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta)
+			require.True(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta.Map())
 
 			// Connection-wide filter (HELLO): categories key on 5.2–5.4, classifications after.
 			filtered := dialServer(t, s, DialConfig{Versions: []Version{v},
@@ -46,20 +46,20 @@ func TestIntegrationNotificationFilters(t *testing.T) {
 			require.NoError(t, err, name)
 			sum, err = st.Consume(ctx)
 			require.NoError(t, err, name)
-			require.False(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta)
+			require.False(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta.Map())
 
 			// Per-transaction filter (RUN / BEGIN extra).
 			st, err = plain.Run(ctx, q, nil, &TxConfig{Notifications: &NotificationConfig{MinimumSeverity: "OFF"}}, -1)
 			require.NoError(t, err, name)
 			sum, err = st.Consume(ctx)
 			require.NoError(t, err, name)
-			require.False(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta)
+			require.False(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta.Map())
 			require.NoError(t, plain.Begin(ctx, TxConfig{Notifications: &NotificationConfig{MinimumSeverity: "OFF"}}))
 			st, err = plain.Run(ctx, q, nil, nil, -1)
 			require.NoError(t, err, name)
 			sum, err = st.Consume(ctx)
 			require.NoError(t, err, name)
-			require.False(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta)
+			require.False(t, hasUnknownLabelWarning(sum), "%s: %v", name, sum.Meta.Map())
 			require.NoError(t, plain.Rollback(ctx))
 		}
 	})

@@ -194,8 +194,8 @@ func (c *Conn) Commit(ctx context.Context) (CommitResult, error) {
 		return CommitResult{}, err
 	}
 	var r CommitResult
-	r.Bookmark, _ = req.meta["bookmark"].(string)
-	r.Database, _ = req.meta["db"].(string)
+	r.Bookmark = req.meta.Bookmark()
+	r.Database = req.meta.Database()
 	return r, nil
 }
 
@@ -301,8 +301,8 @@ func (c *Conn) Route(ctx context.Context, rr RouteRequest) (RoutingTable, error)
 }
 
 // parseRoutingTable reads ROUTE's SUCCESS {rt: {ttl, db, servers: [{addresses, role}]}}.
-func parseRoutingTable(meta map[string]any) (RoutingTable, error) {
-	rt, ok := meta["rt"].(map[string]any)
+func parseRoutingTable(meta *Meta) (RoutingTable, error) {
+	rt, ok := meta.extra["rt"].(map[string]any)
 	if !ok {
 		return RoutingTable{}, protocolErrorf("ROUTE SUCCESS without rt dictionary")
 	}

@@ -107,7 +107,14 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 		s.buf = append(s.buf, rec)
 		return nil, nil
 	case tag == sigSuccess && n == 1:
-		meta, err := c.dec.Meta()
+		meta := &c.meta
+		switch head.kind {
+		case msgRun:
+			meta = &head.stream.meta
+		case msgRoute:
+			meta = new(Meta)
+		}
+		err := meta.decode(&c.dec)
 		if err == nil && c.dec.Len() != 0 {
 			err = fmt.Errorf("%d bytes after the message", c.dec.Len())
 		}
@@ -240,15 +247,15 @@ func recordOrErr(rec []any) ([]any, error) {
 const recordBlockMax = 256
 
 // onSuccess applies a SUCCESS to the connection's view of the server state.
-func (c *Conn) onSuccess(req *request, meta map[string]any) error {
+func (c *Conn) onSuccess(req *request, meta *Meta) error {
 	switch req.kind {
 	case msgHello:
-		c.serverAgent, _ = meta["server"].(string)
-		c.connectionID, _ = meta["connection_id"].(string)
-		if h, ok := meta["hints"].(map[string]any); ok {
+		c.serverAgent = metaString(meta, "server")
+		c.connectionID = metaString(meta, "connection_id")
+		if h, ok := meta.extra["hints"].(map[string]any); ok {
 			c.hints = parseHints(h)
 		}
-		if p, ok := meta["patch_bolt"].([]any); ok {
+		if p, ok := meta.extra["patch_bolt"].([]any); ok {
 			for _, x := range p {
 				if x == "utc" {
 					c.utcPatch = true
@@ -264,20 +271,21 @@ func (c *Conn) onSuccess(req *request, meta map[string]any) error {
 		}
 	case msgRun:
 		s := req.stream
-		s.runMeta = meta
-		if f, ok := meta["fields"].([]any); ok {
+		if f, ok := meta.Fields(); ok {
+			s.keys = f
+		} else if f, ok := meta.extra["fields"].([]any); ok {
 			s.keys = make([]string, len(f))
 			for i, k := range f {
 				s.keys[i], _ = k.(string)
 			}
 		}
-		if q, ok := meta["qid"].(int64); ok {
+		if q, ok := meta.QID(); ok {
 			s.qid = q
 		}
 	case msgPull, msgDiscard:
 		s := req.stream
 		s.pending = nil
-		if hm, _ := meta["has_more"].(bool); hm {
+		if meta.HasMore() {
 			s.hasMore = true
 			return nil
 		}

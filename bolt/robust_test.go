@@ -127,7 +127,7 @@ func TestStateTransitions(t *testing.T) {
 	require.Equal(t, [][]any{{int64(1)}, {int64(2)}}, collect(t, s))
 	sum, ok := s.Summary()
 	require.True(t, ok)
-	require.Equal(t, int64(0), sum.Meta["qid"])
+	require.Equal(t, int64(0), sum.Meta.Map()["qid"])
 	p.wait()
 	require.NoError(t, c.Close())
 	require.True(t, c.IsDefunct())

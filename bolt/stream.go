@@ -27,7 +27,7 @@ type Stream struct {
 	pulled  bool  // a PULL was sent for this stream
 	records int64 // RECORD messages received, including dropped ones
 
-	runMeta map[string]any
+	meta    Meta // RUN's SUCCESS metadata, then merged with the final one (finish)
 	summary Summary
 
 	block     []any // unused rest of the current record value block (see decodeRecord)
@@ -57,20 +57,13 @@ func (s *Stream) Pulled() bool { return s.pulled }
 // counting those dropped by Consume.
 func (s *Stream) RecordsReceived() int64 { return s.records }
 
-// finish builds the summary from RUN's and the final SUCCESS metadata. The final
-// metadata map was decoded for this stream alone, so RUN's keys are merged into it in
-// place (the final SUCCESS wins on a repeated key) instead of into a new map.
-func (s *Stream) finish(meta map[string]any) {
-	if meta == nil {
-		meta = make(map[string]any, len(s.runMeta))
-	}
-	for k, v := range s.runMeta {
-		if _, ok := meta[k]; !ok {
-			meta[k] = v
-		}
-	}
-	delete(meta, "has_more")
-	s.summary = Summary{Meta: meta}
+// finish builds the summary from RUN's and the final SUCCESS metadata: the final
+// keys are laid over RUN's in the stream's own Meta (the final SUCCESS wins on a
+// repeated key), and has_more is removed.
+func (s *Stream) finish(final *Meta) {
+	s.meta.overlay(final)
+	s.meta.remove("has_more")
+	s.summary = Summary{Meta: &s.meta}
 }
 
 // Next returns the next record, or nil, nil after the last one. It sends the PULL for

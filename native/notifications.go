@@ -3,6 +3,8 @@ package native
 import (
 	"slices"
 	"strings"
+
+	"github.com/boltwire/neo4j/bolt"
 )
 
 // notification implements Notification.
@@ -126,11 +128,17 @@ type streamFacts struct {
 // Bolt 5.6 do not send: omitted result (no columns), no data (no records),
 // success, or "no data - unknown subcondition" when the records were
 // discarded unseen.
-func outcomeStatus(meta map[string]any, facts streamFacts) *gqlStatus {
+func outcomeStatus(meta *bolt.Meta, facts streamFacts) *gqlStatus {
 	g := &gqlStatus{diagnostic: defaultDiagnostic()}
-	fields, hasFields := meta["fields"].([]any)
+	fields, hasFields := meta.Fields()
+	n := len(fields)
+	if !hasFields {
+		var list []any
+		list, hasFields = metaValue(meta, "fields").([]any)
+		n = len(list)
+	}
 	switch {
-	case hasFields && len(fields) == 0:
+	case hasFields && n == 0:
 		g.status, g.description = "00001", "note: successful completion - omitted result"
 	case !facts.pulled:
 		g.status, g.description = "02N42", "note: no data - unknown subcondition"

@@ -27,7 +27,7 @@ type result struct {
 	curRec    *Record // lazily built from cur
 	err       error
 	summary   *resultSummary // built lazily from meta
-	meta      map[string]any // final metadata (nil until the stream ended well)
+	meta      *bolt.Meta     // final metadata (nil until the stream ended well)
 	server    serverInfo     // captured at the end, before the connection is released
 	facts     streamFacts    // captured at the end with server
 	slab      []Record       // Records are carved from here, one allocation per batch
@@ -44,6 +44,9 @@ type result struct {
 	onEnd    func(ctx context.Context, bookmark string, err error)
 	bookmark string // bookmark of the finished auto-commit stream
 }
+
+// noMeta is the metadata of a result that ended well without any (read only).
+var noMeta bolt.Meta
 
 func newResult(s *session, bc *bconn, stream *bolt.Stream, query string, params map[string]any, start time.Time) *result {
 	return &result{s: s, bc: bc, stream: stream, keys: stream.Keys(), query: query, params: params, start: start}
@@ -86,7 +89,7 @@ func (r *result) readOne(ctx context.Context, into []any) ([]any, bool) {
 }
 
 // end records the end of the stream and runs the end hooks.
-func (r *result) end(ctx context.Context, meta map[string]any, err error) {
+func (r *result) end(ctx context.Context, meta *bolt.Meta, err error) {
 	if r.finished {
 		return
 	}
@@ -99,12 +102,12 @@ func (r *result) end(ctx context.Context, meta map[string]any, err error) {
 		r.err = convertErr(err, r.bc.Address())
 	} else {
 		if meta == nil {
-			meta = map[string]any{}
+			meta = &noMeta
 		}
 		r.meta = meta
 		r.server = *serverInfoOf(r.bc.Conn)
 		r.facts = streamFacts{pulled: r.stream.Pulled(), records: r.stream.RecordsReceived()}
-		bookmark, _ = meta["bookmark"].(string)
+		bookmark = meta.Bookmark()
 	}
 	if tr := r.s.d.config.Tracer; tr != nil {
 		ev := r.queryEndEvent(r.err)

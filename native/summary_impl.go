@@ -64,6 +64,26 @@ func metaStr(m map[string]any, k string) string {
 	return s
 }
 
+// metaMillis returns a duration in milliseconds of the metadata (an Integer,
+// or a Float as some servers sent).
+func metaMillis(m *bolt.Meta, typed func(*bolt.Meta) (int64, bool), k string) (time.Duration, bool) {
+	ms, ok := typed(m)
+	if !ok {
+		f, isFloat := metaValue(m, k).(float64)
+		if !isFloat {
+			return 0, false
+		}
+		ms = int64(f)
+	}
+	return time.Duration(ms) * time.Millisecond, true
+}
+
+// metaValue returns the value of key k of m (nil if none).
+func metaValue(m *bolt.Meta, k string) any {
+	v, _ := m.Get(k)
+	return v
+}
+
 // statementTypes maps the summary's "type" to a StatementType.
 var statementTypes = map[string]StatementType{
 	"r": StatementTypeReadOnly, "rw": StatementTypeReadWrite, "w": StatementTypeWriteOnly, "s": StatementTypeSchemaWrite,
@@ -71,8 +91,14 @@ var statementTypes = map[string]StatementType{
 
 // checkMeta rejects final metadata that violates the protocol: a query type
 // other than r, rw, w and s.
-func checkMeta(meta map[string]any) error {
-	t, ok := meta["type"]
+func checkMeta(meta *bolt.Meta) error {
+	if s, ok := meta.Type(); ok {
+		if statementTypes[s] == StatementTypeUnknown {
+			return &bolt.ProtocolError{Msg: fmt.Sprintf("the summary's query type %#v is none of \"r\", \"rw\", \"w\", \"s\"", s)}
+		}
+		return nil
+	}
+	t, ok := meta.Get("type")
 	if !ok {
 		return nil
 	}
@@ -82,28 +108,28 @@ func checkMeta(meta map[string]any) error {
 	return nil
 }
 
-func newSummary(meta map[string]any, text string, params map[string]any, server *serverInfo, facts streamFacts) *resultSummary {
+func newSummary(meta *bolt.Meta, text string, params map[string]any, server *serverInfo, facts streamFacts) *resultSummary {
 	s := &resultSummary{
 		server:        server,
 		query:         &query{text: text, params: params},
 		availAfter:    -1,
 		consumedAfter: -1,
-		database:      metaStr(meta, "db"),
-		bookmark:      metaStr(meta, "bookmark"),
+		database:      meta.Database(),
+		bookmark:      meta.Bookmark(),
 	}
-	if ms, ok := metaInt(meta, "t_first"); ok {
-		s.availAfter = time.Duration(ms) * time.Millisecond
+	if d, ok := metaMillis(meta, (*bolt.Meta).TFirst, "t_first"); ok {
+		s.availAfter = d
 	}
-	if ms, ok := metaInt(meta, "t_last"); ok {
-		s.consumedAfter = time.Duration(ms) * time.Millisecond
+	if d, ok := metaMillis(meta, (*bolt.Meta).TLast, "t_last"); ok {
+		s.consumedAfter = d
 	}
-	s.stmtType = statementTypes[metaStr(meta, "type")]
-	stats, _ := meta["stats"].(map[string]any)
-	s.counters = newCounters(stats)
-	if p, ok := meta["plan"].(map[string]any); ok {
+	typ, _ := meta.Type()
+	s.stmtType = statementTypes[typ]
+	s.counters = newCounters(meta.Stats())
+	if p, ok := metaValue(meta, "plan").(map[string]any); ok {
 		s.plan = newPlan(p)
 	}
-	if p, ok := meta["profile"].(map[string]any); ok {
+	if p, ok := metaValue(meta, "profile").(map[string]any); ok {
 		pp := newProfiledPlan(p)
 		s.profile = pp
 		if s.plan == nil {
@@ -119,10 +145,10 @@ func newSummary(meta map[string]any, text string, params map[string]any, server 
 // are those among them (an empty list when there are none); before, the
 // notifications are the server's list (nil when it sent none) and the
 // statuses are derived from them plus the outcome status.
-func summaryStatuses(meta map[string]any, v ProtocolVersion, facts streamFacts) ([]Notification, []GqlStatusObject) {
+func summaryStatuses(meta *bolt.Meta, v ProtocolVersion, facts streamFacts) ([]Notification, []GqlStatusObject) {
 	var notes []Notification
 	var statuses []GqlStatusObject
-	if list, ok := meta["statuses"].([]any); ok || !v.before(5, 6) {
+	if list, ok := metaValue(meta, "statuses").([]any); ok || !v.before(5, 6) {
 		notes = []Notification{}
 		for _, x := range list {
 			if m, ok := x.(map[string]any); ok {
@@ -135,7 +161,7 @@ func summaryStatuses(meta map[string]any, v ProtocolVersion, facts streamFacts) 
 		}
 		return notes, statuses
 	}
-	list, ok := meta["notifications"].([]any)
+	list, ok := metaValue(meta, "notifications").([]any)
 	if ok {
 		notes = make([]Notification, 0, len(list))
 	}
@@ -150,16 +176,16 @@ func summaryStatuses(meta map[string]any, v ProtocolVersion, facts streamFacts) 
 	return notes, deriveStatuses(outcomeStatus(meta, facts), legacy)
 }
 
-// counters implements Counters over the SUCCESS metadata's stats map as
-// decoded (read, never modified): no copy per summary.
+// counters implements Counters over the SUCCESS metadata's stats as decoded
+// (read, never modified; nil when there were none): no copy per summary.
 type counters struct {
-	stats map[string]any
+	stats *bolt.Stats
 }
 
-func newCounters(stats map[string]any) *counters { return &counters{stats: stats} }
+func newCounters(stats *bolt.Stats) *counters { return &counters{stats: stats} }
 
 func (c *counters) get(k string) int {
-	n, _ := c.stats[k].(int64)
+	n, _ := c.stats.Int(k)
 	return int(n)
 }
 
@@ -177,19 +203,20 @@ func (c *counters) ConstraintsRemoved() int   { return c.get("constraints-remove
 func (c *counters) SystemUpdates() int        { return c.get("system-updates") }
 
 func (c *counters) ContainsUpdates() bool {
-	if b, ok := c.stats["contains-updates"].(bool); ok {
+	if b, ok := c.stats.Bool("contains-updates"); ok {
 		return b
 	}
-	for k, v := range c.stats {
-		if n, ok := v.(int64); ok && k != "system-updates" && n > 0 {
-			return true
-		}
-	}
-	return false
+	found := false
+	c.stats.All(func(k string, v any) bool {
+		n, ok := v.(int64)
+		found = ok && k != "system-updates" && n > 0
+		return !found
+	})
+	return found
 }
 
 func (c *counters) ContainsSystemUpdates() bool {
-	if b, ok := c.stats["contains-system-updates"].(bool); ok {
+	if b, ok := c.stats.Bool("contains-system-updates"); ok {
 		return b
 	}
 	return c.get("system-updates") > 0

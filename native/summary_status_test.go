@@ -91,12 +91,12 @@ func TestSummaryStatusesBeforeBolt56(t *testing.T) {
 // D5: from Bolt 5.6 the notifications are never nil, even when the server
 // sends no statuses.
 func TestSummaryNotificationsEmptyFromBolt56(t *testing.T) {
-	s := newSummary(map[string]any{"type": "r"}, "q", nil, &serverInfo{protocol: ProtocolVersion{5, 6}}, streamFacts{pulled: true, records: 1})
+	s := newSummary(testMeta(t, map[string]any{"type": "r"}), "q", nil, &serverInfo{protocol: ProtocolVersion{5, 6}}, streamFacts{pulled: true, records: 1})
 	require.NotNil(t, s.Notifications())
 	require.Empty(t, s.Notifications())
 	require.Empty(t, s.GqlStatusObjects(), "5.6 servers send their own statuses")
 
-	s = newSummary(map[string]any{"statuses": []any{map[string]any{"gql_status": "00000", "status_description": "note: successful completion"}}},
+	s = newSummary(testMeta(t, map[string]any{"statuses": []any{map[string]any{"gql_status": "00000", "status_description": "note: successful completion"}}}),
 		"q", nil, &serverInfo{protocol: ProtocolVersion{5, 6}}, streamFacts{})
 	require.NotNil(t, s.Notifications())
 	require.Equal(t, []string{"00000"}, statusCodes(s))
@@ -104,16 +104,16 @@ func TestSummaryNotificationsEmptyFromBolt56(t *testing.T) {
 
 // D6: records discarded unseen (no PULL) give "no data - unknown subcondition".
 func TestOutcomeStatusWithoutPull(t *testing.T) {
-	s := newSummary(map[string]any{"fields": []any{"n"}}, "q", nil, &serverInfo{protocol: ProtocolVersion{4, 4}}, streamFacts{})
+	s := newSummary(testMeta(t, map[string]any{"fields": []any{"n"}}), "q", nil, &serverInfo{protocol: ProtocolVersion{4, 4}}, streamFacts{})
 	require.Equal(t, []string{"02N42"}, statusCodes(s))
 	require.Equal(t, "note: no data - unknown subcondition", s.GqlStatusObjects()[0].StatusDescription())
 }
 
 // D8: profile measurements the server left out are reported as absent.
 func TestProfileAbsentStats(t *testing.T) {
-	s := newSummary(map[string]any{"profile": map[string]any{"operatorType": "ProduceResults", "dbHits": int64(0), "rows": int64(1),
+	s := newSummary(testMeta(t, map[string]any{"profile": map[string]any{"operatorType": "ProduceResults", "dbHits": int64(0), "rows": int64(1),
 		"children": []any{map[string]any{"operatorType": "Create", "pageCacheHits": int64(0), "pageCacheMisses": int64(2),
-			"pageCacheHitRatio": 0.5, "time": int64(0), "dbHits": int64(1), "rows": int64(1)}}}},
+			"pageCacheHitRatio": 0.5, "time": int64(0), "dbHits": int64(1), "rows": int64(1)}}}}),
 		"q", nil, &serverInfo{protocol: ProtocolVersion{5, 8}}, streamFacts{})
 	p := s.Profile()
 	require.True(t, p.HasStat(ProfileDbHits), "a reported 0 is present")

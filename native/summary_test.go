@@ -28,7 +28,7 @@ func TestSummaryFromMetadata(t *testing.T) {
 					"_position": map[string]any{"offset": int64(9), "line": int64(1), "column": int64(10)}}},
 		},
 	}
-	s := newSummary(meta, "MATCH (n:Foo) RETURN n", map[string]any{"p": int64(1)}, &serverInfo{address: "h:1", agent: "Neo4j/5.26.0", protocol: ProtocolVersion{5, 8}}, streamFacts{pulled: true, records: 1})
+	s := newSummary(testMeta(t, meta), "MATCH (n:Foo) RETURN n", map[string]any{"p": int64(1)}, &serverInfo{address: "h:1", agent: "Neo4j/5.26.0", protocol: ProtocolVersion{5, 8}}, streamFacts{pulled: true, records: 1})
 	require.Equal(t, 3*time.Millisecond, s.ResultAvailableAfter())
 	require.Equal(t, 9*time.Millisecond, s.ResultConsumedAfter())
 	require.Equal(t, StatementTypeSchemaWrite, s.StatementType())
@@ -62,10 +62,10 @@ func TestSummaryFromMetadata(t *testing.T) {
 	require.Equal(t, "UNRECOGNIZED", n.RawCategory())
 	require.Equal(t, &InputPosition{Offset: 9, Line: 1, Column: 10}, n.Position())
 
-	legacy := newSummary(map[string]any{"type": "r", "stats": map[string]any{"system-updates": int64(1)},
+	legacy := newSummary(testMeta(t, map[string]any{"type": "r", "stats": map[string]any{"system-updates": int64(1)},
 		"notifications": []any{map[string]any{"code": "Neo.ClientNotification.Statement.CartesianProduct", "severity": "WARNING",
 			"category": "PERFORMANCE", "title": "t", "description": "d"}},
-		"plan": map[string]any{"operatorType": "X"}}, "q", nil, &serverInfo{protocol: ProtocolVersion{5, 0}}, streamFacts{pulled: true, records: 1})
+		"plan": map[string]any{"operatorType": "X"}}), "q", nil, &serverInfo{protocol: ProtocolVersion{5, 0}}, streamFacts{pulled: true, records: 1})
 	require.Equal(t, -time.Duration(1), legacy.ResultAvailableAfter())
 	require.True(t, legacy.Counters().ContainsSystemUpdates())
 	require.False(t, legacy.Counters().ContainsUpdates())

@@ -80,6 +80,39 @@ func (d *Decoder) Meta() (map[string]any, error) {
 	return d.mapValue(0)
 }
 
+// MetaValue reads a value like Value, in the mode of Meta (short String values
+// are boxed once per Decoder), for a caller that decodes a metadata dictionary
+// key by key. depth is how deep the value sits (1 for a value of the
+// dictionary itself), so the nesting limit counts as it does under Meta.
+func (d *Decoder) MetaValue(depth int) (any, error) {
+	d.meta = true
+	v, err := d.value(depth)
+	d.meta = false
+	return v, err
+}
+
+// SharedString reads a String like String, but a short one is shared through
+// the Decoder's intern table (see intern): no allocation when the same string
+// was read recently, as metadata keys and values ("r", "neo4j", field names)
+// are. On ErrUnexpectedKind nothing is consumed.
+func (d *Decoder) SharedString() (string, error) {
+	b, err := d.stringBytes()
+	if err != nil {
+		return "", err
+	}
+	return d.intern(b), nil
+}
+
+// Key reads a dictionary key like SharedString; a key that is not a String is
+// an ErrMalformed error, as inside Map.
+func (d *Decoder) Key() (string, error) {
+	b, err := d.stringBytes()
+	if err != nil {
+		return "", d.keyError(err)
+	}
+	return d.intern(b), nil
+}
+
 // stringValue reads a String as a value: boxed from the metadata table inside
 // Meta, else a new string.
 func (d *Decoder) stringValue() (any, error) {

@@ -1,6 +1,7 @@
 package packstream
 
 import (
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -71,5 +72,41 @@ func TestMeta(t *testing.T) {
 				t.Fatalf("Meta = %v, want k=%q l=[%q]", m, v, v+"x")
 			}
 		}
+	}
+}
+
+// TestSharedStringAndKey checks the key-by-key metadata reads: SharedString
+// consumes nothing on another kind and shares a short string without allocating;
+// Key reports a non-String key as malformed; MetaValue counts the nesting limit
+// from the depth it is given.
+func TestSharedStringAndKey(t *testing.T) {
+	var d Decoder
+	d.Reset([]byte{0x01})
+	if _, err := d.SharedString(); !errors.Is(err, ErrUnexpectedKind) || d.Offset() != 0 {
+		t.Fatalf("SharedString on an Integer: %v at offset %d", err, d.Offset())
+	}
+	if _, err := d.Key(); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("Key on an Integer: %v, want ErrMalformed", err)
+	}
+	b := []byte{0x85, 'n', 'e', 'o', '4', 'j'}
+	d.Reset(b)
+	if s, err := d.SharedString(); err != nil || s != "neo4j" {
+		t.Fatalf("SharedString = %q, %v", s, err)
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		d.Reset(b)
+		if _, err := d.SharedString(); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("SharedString of a repeated short string allocates %v times", n)
+	}
+	d.Reset([]byte{0x91, 0x01})
+	if _, err := d.MetaValue(MaxDepth); !errors.Is(err, ErrTooDeep) {
+		t.Fatalf("MetaValue at the limit: %v, want ErrTooDeep", err)
+	}
+	d.Reset([]byte{0x91, 0x81, 'r'})
+	if v, err := d.MetaValue(1); err != nil || !reflect.DeepEqual(v, []any{"r"}) {
+		t.Fatalf("MetaValue = %v, %v", v, err)
 	}
 }
