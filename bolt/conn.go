@@ -28,7 +28,9 @@ type Conn struct {
 	enc     packstream.Encoder
 	dec     packstream.Decoder
 	meta    Meta // SUCCESS metadata of requests other than RUN, decoded anew for each
-	trace   func(bool, string)
+
+	beginReq, endReq request // BEGIN's, and COMMIT's or ROLLBACK's (see slot)
+	trace            func(bool, string)
 
 	version      Version
 	manifest     bool
@@ -71,6 +73,7 @@ type request struct {
 	err    error // FAILURE or IGNORED
 	done   bool
 	ends   bool // a PULL or DISCARD of all remaining records: its stream ends with it
+	queued bool // in Conn.queue (see Conn.slot)
 
 	// timeout, if positive, bounds the wait for the reply from the moment the
 	// request is written (deadline, set by flush), whatever the caller's context.
@@ -311,6 +314,7 @@ func (c *Conn) fail(op string, err error) error {
 // cause. Their streams fail the same way.
 func (c *Conn) dropQueue(err, cause error) {
 	for _, r := range c.queue {
+		r.queued = false
 		if r.done {
 			continue
 		}

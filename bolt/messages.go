@@ -74,9 +74,38 @@ func (c *Conn) queueMsg(kind msgKind, s *Stream, body func() error) (*request, e
 	if kind == msgGoodbye {
 		return nil, nil
 	}
-	req := &request{kind: kind, stream: s}
+	req := c.slot(kind, s)
+	if req == nil || req.queued {
+		req = new(request)
+	}
+	*req = request{kind: kind, stream: s, queued: true}
 	c.queue = append(c.queue, req)
 	return req, nil
+}
+
+// slot returns the request embedded for kind, nil if there is none: RUN's and
+// PULL's or DISCARD's in their stream, BEGIN's and COMMIT's or ROLLBACK's in the
+// Conn. queueMsg uses it unless it is still queued (a BEGIN not yet answered
+// when COMMIT follows it directly), so a query or transaction allocates no
+// request. Nothing keeps a request once it has left the queue except the
+// function that waits for it, which is done with it before the slot can be
+// queued again.
+func (c *Conn) slot(kind msgKind, s *Stream) *request {
+	switch kind {
+	case msgRun, msgPull, msgDiscard:
+		if s == nil {
+			return nil
+		}
+		if kind == msgRun {
+			return &s.runReq
+		}
+		return &s.pullReq
+	case msgBegin:
+		return &c.beginReq
+	case msgCommit, msgRollback:
+		return &c.endReq
+	}
+	return nil
 }
 
 // writeKVs writes an ordered dictionary.

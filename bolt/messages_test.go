@@ -195,3 +195,47 @@ func TestTxKVsAllocs(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []kv{{"bookmarks", []string{"bm"}}, {"mode", "r"}}, extra)
 }
+
+// TestRequestSlots pins that a transaction's requests (BEGIN, RUN, PULL, COMMIT)
+// are the ones embedded in the Conn and the Stream: queueing them allocates
+// nothing. A slot still in the queue is not reused: a second BEGIN queued before
+// the first was answered gets a request of its own and leaves the first intact.
+func TestRequestSlots(t *testing.T) {
+	c := offline(Version{5, 8})
+	s := &Stream{c: c, qid: -1}
+	if n := testing.AllocsPerRun(100, func() {
+		if _, err := c.queueMsg(msgBegin, nil, func() error { c.enc.StructHeader(sigBegin, 1); return c.writeKVs(nil) }); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.queueRun(s, "RETURN 1", nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.pull(1000); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.queueSimple(msgCommit); err != nil {
+			t.Fatal(err)
+		}
+		for len(c.queue) > 0 {
+			c.pop()
+		}
+		c.out = c.out[:0]
+	}); n != 0 {
+		t.Errorf("queueing BEGIN, RUN, PULL and COMMIT allocates %v times, want 0", n)
+	}
+	require.Same(t, &s.pullReq, s.pending)
+
+	first, err := c.queueMsg(msgBegin, nil, func() error { c.enc.StructHeader(sigBegin, 1); return c.writeKVs(nil) })
+	require.NoError(t, err)
+	require.Same(t, &c.beginReq, first)
+	second, err := c.queueSimple(msgRollback)
+	require.NoError(t, err)
+	require.Same(t, &c.endReq, second)
+	third, err := c.queueMsg(msgBegin, nil, func() error { c.enc.StructHeader(sigBegin, 1); return c.writeKVs(nil) })
+	require.NoError(t, err)
+	require.NotSame(t, first, third, "a queued slot is not reused")
+	require.Equal(t, []*request{first, second, third}, c.queue)
+	require.True(t, first.queued && first.kind == msgBegin)
+	c.dropQueue(errIgnored, nil)
+	require.False(t, first.queued || second.queued || third.queued)
+}

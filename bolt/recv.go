@@ -156,6 +156,7 @@ func (c *Conn) receive(deliver *Stream) ([]any, error) {
 }
 
 func (c *Conn) pop() {
+	c.queue[0].queued = false
 	copy(c.queue, c.queue[1:])
 	c.queue[len(c.queue)-1] = nil
 	c.queue = c.queue[:len(c.queue)-1]

@@ -30,6 +30,8 @@ type Stream struct {
 	meta    Meta // RUN's SUCCESS metadata, then merged with the final one (finish)
 	summary Summary
 
+	runReq, pullReq request // RUN's, and the latest PULL's or DISCARD's (see Conn.slot)
+
 	block     []any // unused rest of the current record value block (see decodeRecord)
 	into      []any // NextInto's destination while it runs
 	blockRows int   // rows the next block holds: 1, 8, then 64
