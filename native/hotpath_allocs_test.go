@@ -9,8 +9,9 @@ import (
 )
 
 // TestHotPathAllocs pins allocations every query or transaction pays: a
-// transaction config without configurers and the counters of a summary (read
-// from the decoded stats map, not copied).
+// transaction config without configurers, and the summary of a write (one
+// allocation: its query and counters are inside it, the counters read the
+// decoded stats without a copy).
 func TestHotPathAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() {
 		if _, err := buildTxConfig(nil); err != nil {
@@ -19,10 +20,15 @@ func TestHotPathAllocs(t *testing.T) {
 	}); n != 0 {
 		t.Errorf("buildTxConfig(nil) allocates %v times, want 0", n)
 	}
-	stats := testStats(t, map[string]any{"nodes-created": int64(1), "properties-set": int64(2), "labels-added": int64(1)})
-	if n := testing.AllocsPerRun(100, func() { newCounters(stats) }); n > 1 {
-		t.Errorf("newCounters allocates %v times, want at most 1", n)
+	meta := testMeta(t, map[string]any{"type": "w", "t_first": int64(1), "t_last": int64(2), "db": "neo4j", "fields": []any{},
+		"stats": map[string]any{"nodes-created": int64(1), "properties-set": int64(2), "labels-added": int64(1)}})
+	srv := &serverInfo{protocol: ProtocolVersion{5, 8}}
+	var s *resultSummary
+	if n := testing.AllocsPerRun(100, func() { s = newSummary(meta, "CREATE (n)", nil, srv, streamFacts{pulled: true}) }); n > 1 {
+		t.Errorf("newSummary allocates %v times, want at most 1", n)
 	}
+	require.Equal(t, 1, s.Counters().NodesCreated())
+	require.Equal(t, "CREATE (n)", s.Query().Text())
 }
 
 // TestCountersFromStats checks the counters read from a stats map: integer
@@ -65,4 +71,28 @@ func testStats(t *testing.T, m map[string]any) *bolt.Stats {
 		return nil
 	}
 	return testMeta(t, map[string]any{"stats": m}).Stats()
+}
+
+// TestNormalizeParamsNoCopy pins that parameters the encoder takes as they are
+// are not copied (no allocation per query), and that parameters that need a
+// conversion are converted into a new map, the caller's left as it was.
+func TestNormalizeParamsNoCopy(t *testing.T) {
+	in := map[string]any{"v": int64(7), "s": "x", "f": 1.5, "nil": nil}
+	var out map[string]any
+	if n := testing.AllocsPerRun(100, func() {
+		var err error
+		if out, err = normalizeParams(in); err != nil {
+			t.Fatal(err)
+		}
+	}); n != 0 {
+		t.Errorf("normalizeParams of Bolt values allocates %v times, want 0", n)
+	}
+	out["added"] = true
+	require.Contains(t, in, "added", "the same map is returned")
+
+	in = map[string]any{"v": int64(7), "i": 3}
+	out, err := normalizeParams(in)
+	require.NoError(t, err)
+	require.Equal(t, map[string]any{"v": int64(7), "i": int64(3)}, out)
+	require.Equal(t, map[string]any{"v": int64(7), "i": 3}, in)
 }

@@ -16,8 +16,20 @@ import (
 // types convert to their kind; pointers are followed; structs become maps by
 // `db`/`neo4j` tag (option "omitempty" honoured); time.Duration becomes a
 // dbtype.Duration. Anything else is an error naming the parameter and its type.
+// When every value is already one the encoder accepts as it is (the usual
+// int64 and string parameters), params itself is returned: no copy per query.
 func normalizeParams(params map[string]any) (map[string]any, error) {
 	if len(params) == 0 {
+		return params, nil
+	}
+	same := true
+	for _, v := range params {
+		if !isBoltValue(v) {
+			same = false
+			break
+		}
+	}
+	if same {
 		return params, nil
 	}
 	out := make(map[string]any, len(params))
@@ -33,16 +45,27 @@ func normalizeParams(params map[string]any) (map[string]any, error) {
 
 const maxParamDepth = 64
 
-func normalizeValue(v any, depth int) (any, error) {
-	if depth > maxParamDepth {
-		return nil, fmt.Errorf("value nested more than %d levels deep (cycle?)", maxParamDepth)
-	}
-	switch x := v.(type) {
+// isBoltValue reports whether v is a value the encoder takes as it is (not a
+// container: lists and maps are normalized item by item).
+func isBoltValue(v any) bool {
+	switch v.(type) {
 	case nil, bool, int64, float64, string, []byte, time.Time,
 		dbtype.Node, dbtype.Relationship, dbtype.Path, dbtype.Point2D, dbtype.Point3D,
 		dbtype.Date, dbtype.Time, dbtype.LocalTime, dbtype.LocalDateTime, dbtype.Duration,
 		dbtype.Vector, dbtype.UUID:
+		return true
+	}
+	return false
+}
+
+func normalizeValue(v any, depth int) (any, error) {
+	if depth > maxParamDepth {
+		return nil, fmt.Errorf("value nested more than %d levels deep (cycle?)", maxParamDepth)
+	}
+	if isBoltValue(v) {
 		return v, nil
+	}
+	switch x := v.(type) {
 	case int:
 		return int64(x), nil
 	case int32:

@@ -40,10 +40,22 @@ type result struct {
 	txEnded   bool           // the result's transaction has ended: out of scope
 	recErr    error          // the record Next just tried could not be decoded (*bolt.RecordError)
 
-	// onEnd runs once after the stream ended (auto-commit: bookmark, release).
-	onEnd    func(ctx context.Context, bookmark string, err error)
-	bookmark string // bookmark of the finished auto-commit stream
+	// onEnd is what runs once after the stream ended (afterEnd): an
+	// auto-commit result's bookmark and release, a transaction result's check.
+	// A kind and not a closure, so that a query allocates none.
+	onEnd    endHook
+	usedBms  Bookmarks // auto-commit: the bookmarks its RUN waited for
+	bookmark string    // bookmark of the finished auto-commit stream
 }
+
+// endHook names what a result runs once its stream has ended.
+type endHook uint8
+
+const (
+	endNone endHook = iota
+	endAutoCommit
+	endInTx
+)
 
 // noMeta is the metadata of a result that ended well without any (read only).
 var noMeta bolt.Meta
@@ -126,10 +138,16 @@ func (r *result) end(ctx context.Context, meta *bolt.Meta, err error) {
 // stream has ended. Callers invoke it after dropping the connection lock, so
 // a connection is never in the pool while this result still holds its lock.
 func (r *result) afterEnd(ctx context.Context) {
-	if r.finished && r.onEnd != nil {
-		f := r.onEnd
-		r.onEnd = nil
-		f(ctx, r.bookmark, r.err)
+	if !r.finished {
+		return
+	}
+	hook := r.onEnd
+	r.onEnd = endNone
+	switch hook {
+	case endAutoCommit:
+		r.s.autoCommitEnded(ctx, r)
+	case endInTx:
+		r.tx.resultEnded(ctx, r.err)
 	}
 }
 

@@ -26,8 +26,9 @@ type session struct {
 	d            *driver
 	cfg          SessionConfig
 	fetchSize    int
-	trace        func(bool, string) // session-level Bolt trace, nil if none
-	telemetryAPI int                // overrides the managed-tx kind (ExecuteQuery)
+	trace        func(bool, string)                       // session-level Bolt trace, nil if none
+	telemetryAPI int                                      // overrides the managed-tx kind (ExecuteQuery)
+	txBmsFn      func(context.Context) (Bookmarks, error) // s.txBookmarks, made once (a method value allocates)
 	// telemetryAck reports whether the latest TELEMETRY was answered with
 	// SUCCESS (read when its connection is released). During a managed
 	// call (inManaged), telemetryDone says one was, so retries skip it.
@@ -200,7 +201,10 @@ func (s *session) acquireFor(ctx context.Context, mode AccessMode, bookmarks fun
 // supplier is called once per ROUTE and once per transaction, and each answer
 // goes only with the message it was asked for.
 func (s *session) acquireForTx(ctx context.Context, mode AccessMode) (*bconn, Bookmarks, error) {
-	bc, err := s.acquireFor(ctx, mode, s.txBookmarks)
+	if s.txBmsFn == nil {
+		s.txBmsFn = s.txBookmarks
+	}
+	bc, err := s.acquireFor(ctx, mode, s.txBmsFn)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -432,17 +436,21 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 	}
 	r := newResult(s, bc, stream, query, np, start)
 	r.mode = s.cfg.AccessMode
-	r.onEnd = func(ctx context.Context, bookmark string, err error) {
-		if err == nil { // (an error was noted when the result ended)
-			s.updateBookmarks(ctx, bms, bookmark)
-		}
-		if s.autoResult == r {
-			s.autoResult = nil
-		}
-		s.releaseConn(bc, err)
-	}
+	r.onEnd, r.usedBms = endAutoCommit, bms
 	s.autoResult = r
 	return r, nil
+}
+
+// autoCommitEnded is the end of an auto-commit result r: its bookmark is the
+// session's, and its connection goes back.
+func (s *session) autoCommitEnded(ctx context.Context, r *result) {
+	if r.err == nil { // (an error was noted when the result ended)
+		s.updateBookmarks(ctx, r.usedBms, r.bookmark)
+	}
+	if s.autoResult == r {
+		s.autoResult = nil
+	}
+	s.releaseConn(r.bc, r.err)
 }
 
 func (s *session) BeginTransaction(ctx context.Context, configurers ...func(*TransactionConfig)) (ExplicitTransaction, error) {

@@ -11,9 +11,9 @@ import (
 // PULL/DISCARD SUCCESS metadata.
 type resultSummary struct {
 	server        *serverInfo
-	query         *query
+	query         query
 	stmtType      StatementType
-	counters      *counters
+	counters      counters
 	plan          Plan
 	profile       ProfiledPlan
 	notifications []Notification
@@ -37,9 +37,9 @@ type databaseInfo string
 func (d databaseInfo) Name() string { return string(d) }
 
 func (s *resultSummary) Server() ServerInfo                  { return s.server }
-func (s *resultSummary) Query() Query                        { return s.query }
+func (s *resultSummary) Query() Query                        { return &s.query }
 func (s *resultSummary) StatementType() StatementType        { return s.stmtType }
-func (s *resultSummary) Counters() Counters                  { return s.counters }
+func (s *resultSummary) Counters() Counters                  { return &s.counters }
 func (s *resultSummary) Plan() Plan                          { return s.plan }
 func (s *resultSummary) Profile() ProfiledPlan               { return s.profile }
 func (s *resultSummary) Notifications() []Notification       { return s.notifications }
@@ -111,7 +111,7 @@ func checkMeta(meta *bolt.Meta) error {
 func newSummary(meta *bolt.Meta, text string, params map[string]any, server *serverInfo, facts streamFacts) *resultSummary {
 	s := &resultSummary{
 		server:        server,
-		query:         &query{text: text, params: params},
+		query:         query{text: text, params: params},
 		availAfter:    -1,
 		consumedAfter: -1,
 		database:      meta.Database(),
@@ -182,7 +182,7 @@ type counters struct {
 	stats *bolt.Stats
 }
 
-func newCounters(stats *bolt.Stats) *counters { return &counters{stats: stats} }
+func newCounters(stats *bolt.Stats) counters { return counters{stats: stats} }
 
 func (c *counters) get(k string) int {
 	n, _ := c.stats.Int(k)

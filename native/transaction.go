@@ -21,15 +21,16 @@ const (
 // transaction implements ExplicitTransaction (and, wrapped in managedTx,
 // ManagedTransaction). Its connection is held from BEGIN to COMMIT/ROLLBACK.
 type transaction struct {
-	s         *session
-	bc        *bconn
-	bookmarks Bookmarks // bookmarks BEGIN waited for
-	mode      AccessMode
-	managed   bool
-	start     time.Time // when BEGIN was sent (for the Tracer)
-	results   []*result
-	state     txState
-	termErr   error // why the transaction was terminated (txTerminated)
+	s           *session
+	bc          *bconn
+	bookmarks   Bookmarks // bookmarks BEGIN waited for
+	mode        AccessMode
+	managed     bool
+	start       time.Time // when BEGIN was sent (for the Tracer)
+	results     []*result
+	firstResult [1]*result // backing of results for the usual single query
+	state       txState
+	termErr     error // why the transaction was terminated (txTerminated)
 }
 
 // managedTx exposes only Run to transaction functions.
@@ -106,15 +107,21 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 	r := newResult(t.s, t.bc, stream, query, np, start)
 	r.mode = t.mode
 	r.tx = t
-	r.onEnd = func(ctx context.Context, _ string, err error) {
-		// A failed PULL/DISCARD failed the transaction on the server.
-		if err != nil && t.state == txOpen {
-			t.termErr = err
-			t.end(ctx, txTerminated, err)
-		}
+	r.onEnd = endInTx
+	if t.results == nil {
+		t.results = t.firstResult[:0]
 	}
 	t.results = append(t.results, r)
 	return r, nil
+}
+
+// resultEnded is the end of one of t's results, with the error it ended with: a
+// failed PULL/DISCARD failed the transaction on the server.
+func (t *transaction) resultEnded(ctx context.Context, err error) {
+	if err != nil && t.state == txOpen {
+		t.termErr = err
+		t.end(ctx, txTerminated, err)
+	}
 }
 
 func (t *transaction) Commit(ctx context.Context) error {
