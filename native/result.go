@@ -19,7 +19,7 @@ type result struct {
 	keys   []string
 	query  string
 	params map[string]any
-	start  time.Time
+	start  time.Time  // when RUN was sent (for the Tracer; zero without one)
 	mode   AccessMode // for the Tracer
 
 	buf       [][]any // records read ahead (Peek, buffering)

@@ -97,6 +97,16 @@ func (s *session) database() string {
 	return s.resolvedDB
 }
 
+// traceStart returns the start time of a query or transaction, which only the
+// Tracer's durations use: the zero time without a Tracer, saving a clock read
+// (~0.1 µs) per query and transaction.
+func (s *session) traceStart() time.Time {
+	if s.d.config.Tracer == nil {
+		return time.Time{}
+	}
+	return time.Now()
+}
+
 // txBookmarks returns the bookmarks a new transaction waits for: the
 // session's and, when it has one, its BookmarkManager's (asked anew on every
 // call, so a supplier's answer is used once: a ROUTE and the BEGIN after it
@@ -420,7 +430,7 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 	}
 	s.telemetry(bc, telemetryAutoCommit)
 	btx := s.boltTx(s.cfg.AccessMode, bms, tc)
-	start := time.Now()
+	start := s.traceStart()
 	if tr := s.d.config.Tracer; tr != nil {
 		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: s.cfg.DatabaseName, AccessMode: s.cfg.AccessMode, AutoCommit: true, ServerAddress: bc.Address()})
 	}
@@ -480,7 +490,7 @@ func (s *session) begin(ctx context.Context, mode AccessMode, tc TransactionConf
 		return nil, err
 	}
 	s.telemetry(bc, api)
-	began := time.Now()
+	began := s.traceStart()
 	if err := bc.Begin(ctx, s.boltTx(mode, bms, tc)); err != nil {
 		err = convertErr(err, bc.Address())
 		s.releaseConn(bc, err)

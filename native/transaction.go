@@ -26,7 +26,7 @@ type transaction struct {
 	bookmarks   Bookmarks // bookmarks BEGIN waited for
 	mode        AccessMode
 	managed     bool
-	start       time.Time // when BEGIN was sent (for the Tracer)
+	start       time.Time // when BEGIN was sent (for the Tracer; zero without one)
 	results     []*result
 	firstResult [1]*result // backing of results for the usual single query
 	state       txState
@@ -82,7 +82,7 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 			t.unlock()
 		}
 	}()
-	start := time.Now()
+	start := t.s.traceStart()
 	tr := t.s.d.config.Tracer
 	if tr != nil {
 		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: t.s.cfg.DatabaseName, AccessMode: t.mode, ServerAddress: t.bc.Address()})
