@@ -22,9 +22,10 @@ type Conn struct {
 	nc      net.Conn
 	addr    string
 	rd      *frameReader
-	out     []byte // queued chunked messages, written by flush
-	scratch []byte // body copy for messages over one chunk
-	txExtra [4]kv  // backing of txKVs' list (used only until its message is encoded)
+	out     []byte   // queued chunked messages, written by flush
+	scratch []byte   // body copy for messages over one chunk
+	txExtra [4]kv    // backing of txKVs' list (used only until its message is encoded)
+	txBms   []string // the bookmarks txKVs' list points to
 	enc     packstream.Encoder
 	dec     packstream.Decoder
 	meta    Meta // SUCCESS metadata of requests other than RUN, decoded anew for each

@@ -128,10 +128,9 @@ func (c *Conn) writeValue(v any) error {
 	case int64:
 		c.enc.Int(x)
 	case []string:
-		c.enc.ListHeader(len(x))
-		for _, s := range x {
-			c.enc.String(s)
-		}
+		c.writeStrings(x)
+	case *[]string:
+		c.writeStrings(*x)
 	case map[string]string:
 		keys := make([]string, 0, len(x))
 		for k := range x {
@@ -149,6 +148,14 @@ func (c *Conn) writeValue(v any) error {
 		return c.enc.Value(v)
 	}
 	return nil
+}
+
+// writeStrings writes a list of strings.
+func (c *Conn) writeStrings(l []string) {
+	c.enc.ListHeader(len(l))
+	for _, s := range l {
+		c.enc.String(s)
+	}
 }
 
 // authKVs orders an auth token: scheme first, then the other keys sorted.
@@ -302,7 +309,8 @@ func (c *Conn) txKVs(tx *TxConfig) ([]kv, error) {
 	clear(c.txExtra[:])
 	out := c.txExtra[:0]
 	if len(tx.Bookmarks) > 0 {
-		out = append(out, kv{"bookmarks", tx.Bookmarks})
+		c.txBms = tx.Bookmarks // boxed as a pointer: a []string in an interface allocates
+		out = append(out, kv{"bookmarks", &c.txBms})
 	}
 	if tx.TimeoutSet {
 		ms := int64(tx.Timeout / time.Millisecond)

@@ -10,6 +10,9 @@ import (
 // its typed result (see Session.ExecuteRead).
 func ExecuteRead[T any](ctx context.Context, session Session, work func(tx ManagedTransaction) (T, error),
 	configurers ...func(*TransactionConfig)) (T, error) {
+	if s, ok := ownSession(session); ok {
+		return executeOwn(ctx, s, "Session.ExecuteRead", AccessModeRead, work, configurers)
+	}
 	return executeTyped(ctx, session.ExecuteRead, work, configurers)
 }
 
@@ -17,7 +20,37 @@ func ExecuteRead[T any](ctx context.Context, session Session, work func(tx Manag
 // its typed result (see Session.ExecuteWrite).
 func ExecuteWrite[T any](ctx context.Context, session Session, work func(tx ManagedTransaction) (T, error),
 	configurers ...func(*TransactionConfig)) (T, error) {
+	if s, ok := ownSession(session); ok {
+		return executeOwn(ctx, s, "Session.ExecuteWrite", AccessModeWrite, work, configurers)
+	}
 	return executeTyped(ctx, session.ExecuteWrite, work, configurers)
+}
+
+// ownSession returns s as this package's session, if it is one.
+func ownSession(s Session) (*session, bool) {
+	own, ok := s.(*session)
+	return own, ok
+}
+
+// executeOwn is executeTyped for this package's sessions: executeManaged is
+// called directly rather than through the Session interface, so neither the
+// wrapping closure nor the typed result escapes to the heap (two allocations
+// fewer per call).
+func executeOwn[T any](ctx context.Context, s *session, op string, mode AccessMode,
+	work func(tx ManagedTransaction) (T, error), configurers []func(*TransactionConfig)) (T, error) {
+	var zero, out T
+	if work == nil {
+		return zero, usageErrorf("transaction function is nil")
+	}
+	_, err := s.executeManaged(ctx, op, mode, func(tx ManagedTransaction) (any, error) {
+		v, err := work(tx)
+		out = v
+		return nil, err
+	}, configurers)
+	if err != nil {
+		return zero, err
+	}
+	return out, nil
 }
 
 func executeTyped[T any](ctx context.Context,

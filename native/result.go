@@ -264,8 +264,7 @@ const recordSlabSize = 64
 // buildSummary returns the summary, building it on first use.
 func (r *result) buildSummary() *resultSummary {
 	if r.summary == nil && r.meta != nil {
-		srv := r.server
-		r.summary = newSummary(r.meta, r.query, r.params, &srv, r.facts)
+		r.summary = newSummary(r.meta, r.query, r.params, &r.server, r.facts)
 	}
 	return r.summary
 }

@@ -10,7 +10,7 @@ import (
 // resultSummary implements ResultSummary from the merged RUN and final
 // PULL/DISCARD SUCCESS metadata.
 type resultSummary struct {
-	server        *serverInfo
+	server        serverInfo
 	query         query
 	stmtType      StatementType
 	counters      counters
@@ -36,7 +36,7 @@ type databaseInfo string
 
 func (d databaseInfo) Name() string { return string(d) }
 
-func (s *resultSummary) Server() ServerInfo                  { return s.server }
+func (s *resultSummary) Server() ServerInfo                  { return &s.server }
 func (s *resultSummary) Query() Query                        { return &s.query }
 func (s *resultSummary) StatementType() StatementType        { return s.stmtType }
 func (s *resultSummary) Counters() Counters                  { return &s.counters }
@@ -110,7 +110,7 @@ func checkMeta(meta *bolt.Meta) error {
 
 func newSummary(meta *bolt.Meta, text string, params map[string]any, server *serverInfo, facts streamFacts) *resultSummary {
 	s := &resultSummary{
-		server:        server,
+		server:        *server,
 		query:         query{text: text, params: params},
 		availAfter:    -1,
 		consumedAfter: -1,
