@@ -119,7 +119,7 @@ type CommitResult struct {
 // key. has_more is removed. Meta is nil in the zero Summary; it belongs to the
 // Stream and must not be modified.
 type Summary struct {
-	Meta *Meta // the merged metadata (nil only in the zero Summary returned with an error); the Stream's, do not modify it
+	Meta *Meta // the merged metadata (nil only in the zero Summary returned with an error)
 }
 
 // Bookmark returns the bookmark of an auto-commit result ("" if none).
