@@ -76,67 +76,68 @@ func metaKeyOf(k string) metaKey {
 
 // Fields returns the "fields" list (RUN): the column names.
 func (m *Meta) Fields() ([]string, bool) {
-	if m == nil || m.has&keyFields == 0 {
+	if !m.present(keyFields) {
 		return nil, false
 	}
 	return m.fields, true
 }
 
 // QID returns the integer "qid": the statement id inside an explicit transaction.
-func (m *Meta) QID() (int64, bool) {
-	if m == nil || m.has&keyQID == 0 {
-		return 0, false
-	}
-	return m.qid, true
-}
+func (m *Meta) QID() (int64, bool) { return m.intKey(keyQID) }
 
 // TFirst returns the integer "t_first": milliseconds until the result was available.
-func (m *Meta) TFirst() (int64, bool) {
-	if m == nil || m.has&keyTFirst == 0 {
-		return 0, false
-	}
-	return m.tFirst, true
-}
+func (m *Meta) TFirst() (int64, bool) { return m.intKey(keyTFirst) }
 
 // TLast returns the integer "t_last": milliseconds until the result was consumed.
-func (m *Meta) TLast() (int64, bool) {
-	if m == nil || m.has&keyTLast == 0 {
+func (m *Meta) TLast() (int64, bool) { return m.intKey(keyTLast) }
+
+// Type returns the String "type": the query type ("r", "rw", "w" or "s").
+func (m *Meta) Type() (string, bool) { return m.stringKey(keyType) }
+
+// Database returns the String "db" ("" if none).
+func (m *Meta) Database() string { s, _ := m.stringKey(keyDB); return s }
+
+// Bookmark returns the String "bookmark" ("" if none).
+func (m *Meta) Bookmark() string { s, _ := m.stringKey(keyBookmark); return s }
+
+// present reports whether the typed key bit is present.
+func (m *Meta) present(bit metaKey) bool { return m != nil && m.has&bit != 0 }
+
+// intKey returns an Integer typed key.
+func (m *Meta) intKey(bit metaKey) (int64, bool) {
+	if !m.present(bit) {
 		return 0, false
+	}
+	switch bit {
+	case keyQID:
+		return m.qid, true
+	case keyTFirst:
+		return m.tFirst, true
 	}
 	return m.tLast, true
 }
 
-// Type returns the String "type": the query type ("r", "rw", "w" or "s").
-func (m *Meta) Type() (string, bool) {
-	if m == nil || m.has&keyType == 0 {
+// stringKey returns a String typed key.
+func (m *Meta) stringKey(bit metaKey) (string, bool) {
+	if !m.present(bit) {
 		return "", false
 	}
-	return m.typ, true
-}
-
-// Database returns the String "db" ("" if none).
-func (m *Meta) Database() string {
-	if m == nil || m.has&keyDB == 0 {
-		return ""
+	switch bit {
+	case keyType:
+		return m.typ, true
+	case keyDB:
+		return m.db, true
 	}
-	return m.db
-}
-
-// Bookmark returns the String "bookmark" ("" if none).
-func (m *Meta) Bookmark() string {
-	if m == nil || m.has&keyBookmark == 0 {
-		return ""
-	}
-	return m.bookmark
+	return m.bookmark, true
 }
 
 // HasMore reports whether "has_more" is the Boolean true.
-func (m *Meta) HasMore() bool { return m != nil && m.has&keyHasMore != 0 && m.hasMore }
+func (m *Meta) HasMore() bool { return m.present(keyHasMore) && m.hasMore }
 
 // Stats returns the "stats" dictionary, nil if there is none (or it is not a
 // dictionary: then Get returns it).
 func (m *Meta) Stats() *Stats {
-	if m == nil || m.has&keyStats == 0 {
+	if !m.present(keyStats) {
 		return nil
 	}
 	return &m.stats
