@@ -20,8 +20,8 @@ func TestAllocsPerOp(t *testing.T) {
 		f    OpFunc
 		max  float64
 	}{
-		{"RETURN 1", ReturnOneBoltwire, 11.25},
-		{"ExecuteWrite", WriteBoltwire, 36.25},
+		{"RETURN 1", ReturnOneBoltwire, 10.25},
+		{"ExecuteWrite", WriteBoltwire, 35.25},
 	} {
 		var err error
 		total := testing.AllocsPerRun(3, func() {

@@ -82,17 +82,28 @@ func (c *Conn) bufferWithoutQID() (int, error) {
 // a transaction earlier results stay open on the server and are pulled by their qid
 // (Bolt 4.0+; without query ids they are read into memory first, as outside one).
 func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx *TxConfig, fetchSize int) (*Stream, error) {
-	if err := c.enter(ctx); err != nil {
+	s := new(Stream)
+	if err := c.RunInto(ctx, s, query, params, tx, fetchSize); err != nil {
 		return nil, err
+	}
+	return s, nil
+}
+
+// RunInto is Run with the Stream provided by the caller, which may embed it in
+// a structure of its own and so save an allocation per query. s must be a zero
+// Stream that has never been used (on error it must not be used).
+func (c *Conn) RunInto(ctx context.Context, s *Stream, query string, params map[string]any, tx *TxConfig, fetchSize int) error {
+	if err := c.enter(ctx); err != nil {
+		return err
 	}
 	defer c.leave()
 	var extra []kv
 	if c.inTx {
 		if tx != nil {
-			return nil, fmt.Errorf("bolt: Run inside a transaction takes no TxConfig: %w", ErrBusy)
+			return fmt.Errorf("bolt: Run inside a transaction takes no TxConfig: %w", ErrBusy)
 		}
 		if c.failed() {
-			return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
+			return fmt.Errorf("bolt: transaction has failed: %w", c.failure)
 		}
 		// Other results of the transaction stay open: the server accepts RUN in
 		// TX_STREAMING, and records of a PULL still in flight are buffered in their
@@ -100,17 +111,17 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 		// without a query id could no longer be addressed, so it is read into
 		// memory first.
 		if n, err := c.bufferWithoutQID(); err != nil {
-			return nil, err
+			return err
 		} else if n > 0 && c.failed() {
-			return nil, fmt.Errorf("bolt: transaction has failed: %w", c.failure)
+			return fmt.Errorf("bolt: transaction has failed: %w", c.failure)
 		}
 	} else {
 		var err error
 		if extra, err = c.txKVs(tx); err != nil {
-			return nil, err
+			return err
 		}
 		if err := c.prepareIdle(); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	n := int64(fetchSize)
@@ -119,17 +130,17 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 	} else if n < 0 {
 		n = -1
 	}
-	s := &Stream{c: c, qid: -1, fetchSize: n, inTx: c.inTx}
+	*s = Stream{c: c, qid: -1, fetchSize: n, inTx: c.inTx}
 	runReq, err := c.queueRun(s, query, params, extra)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c.streams = append(c.streams, s)
 	if s.inTx {
 		c.lastRun = s
 	}
 	if err := s.pull(n); err != nil {
-		return nil, err
+		return err
 	}
 	pullReq := s.pending
 	if err := c.wait(runReq); err != nil {
@@ -137,9 +148,9 @@ func (c *Conn) Run(ctx context.Context, query string, params map[string]any, tx 
 			c.wait(pullReq) // the pipelined PULL's IGNORED (or FAILURE)
 		}
 		c.dropStream(s)
-		return nil, err
+		return err
 	}
-	return s, nil
+	return nil
 }
 
 // Begin queues BEGIN; it is sent with the next request (normally Run), so a

@@ -14,7 +14,8 @@ import (
 type result struct {
 	s      *session
 	bc     *bconn
-	stream *bolt.Stream
+	stream *bolt.Stream // &st
+	st     bolt.Stream
 	tx     *transaction // nil for auto-commit results
 	keys   []string
 	query  string
@@ -60,8 +61,15 @@ const (
 // noMeta is the metadata of a result that ended well without any (read only).
 var noMeta bolt.Meta
 
-func newResult(s *session, bc *bconn, stream *bolt.Stream, query string, params map[string]any, start time.Time) *result {
-	return &result{s: s, bc: bc, stream: stream, keys: stream.Keys(), query: query, params: params, start: start}
+// runResult sends query on bc (RUN with PULL, see bolt.Conn.Run) and returns
+// its result, with the Stream embedded in it: one allocation for both.
+func runResult(ctx context.Context, s *session, bc *bconn, query string, params map[string]any, tx *bolt.TxConfig, start time.Time) (*result, error) {
+	r := &result{s: s, bc: bc, query: query, params: params, start: start}
+	if err := bc.RunInto(ctx, &r.st, query, params, tx, s.fetchSize); err != nil {
+		return nil, err
+	}
+	r.stream, r.keys = &r.st, r.st.Keys()
+	return r, nil
 }
 
 func (r *result) Keys() ([]string, error) { return r.keys, nil }

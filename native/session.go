@@ -434,7 +434,7 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 	if tr := s.d.config.Tracer; tr != nil {
 		tr.QueryStart(ctx, QueryStartEvent{Query: query, Parameters: np, Database: s.cfg.DatabaseName, AccessMode: s.cfg.AccessMode, AutoCommit: true, ServerAddress: bc.Address()})
 	}
-	stream, err := bc.Run(ctx, query, np, &btx, s.fetchSize)
+	r, err := runResult(ctx, s, bc, query, np, &btx, start)
 	if err != nil {
 		err = convertErr(err, bc.Address())
 		s.noteError(ctx, bc, err)
@@ -444,7 +444,6 @@ func (s *session) Run(ctx context.Context, query string, params map[string]any, 
 		s.releaseConn(bc, err)
 		return nil, err
 	}
-	r := newResult(s, bc, stream, query, np, start)
 	r.mode = s.cfg.AccessMode
 	r.onEnd, r.usedBms = endAutoCommit, bms
 	s.autoResult = r

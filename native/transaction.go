@@ -89,7 +89,7 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 	}
 	// Results still streaming stay open: package bolt reads the batch in
 	// flight into memory and later PULLs address each stream by its query id.
-	stream, err := t.bc.Run(ctx, query, np, nil, t.s.fetchSize)
+	r, err := runResult(ctx, t.s, t.bc, query, np, nil, start)
 	if err != nil {
 		err = convertErr(err, t.bc.Address())
 		t.s.noteError(ctx, t.bc, err)
@@ -104,7 +104,6 @@ func (t *transaction) Run(ctx context.Context, query string, params map[string]a
 		t.end(ctx, txTerminated, err)
 		return nil, err
 	}
-	r := newResult(t.s, t.bc, stream, query, np, start)
 	r.mode = t.mode
 	r.tx = t
 	r.onEnd = endInTx
