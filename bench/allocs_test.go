@@ -21,7 +21,7 @@ func TestAllocsPerOp(t *testing.T) {
 		max  float64
 	}{
 		{"RETURN 1", ReturnOneBoltwire, 10.25},
-		{"ExecuteWrite", WriteBoltwire, 35.25},
+		{"ExecuteWrite", WriteBoltwire, 34.25},
 	} {
 		var err error
 		total := testing.AllocsPerRun(3, func() {

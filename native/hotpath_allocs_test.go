@@ -9,9 +9,9 @@ import (
 )
 
 // TestHotPathAllocs pins allocations every query or transaction pays: a
-// transaction config without configurers, and the summary of a write (one
-// allocation: its query and counters are inside it, the counters read the
-// decoded stats without a copy).
+// transaction config without configurers, and the summary of a write (none
+// in a result, which holds it; one on its own: its query and counters are
+// inside it, the counters read the decoded stats without a copy).
 func TestHotPathAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() {
 		if _, err := buildTxConfig(nil); err != nil {
@@ -29,6 +29,11 @@ func TestHotPathAllocs(t *testing.T) {
 	}
 	require.Equal(t, 1, s.Counters().NodesCreated())
 	require.Equal(t, "CREATE (n)", s.Query().Text())
+	r := &result{meta: meta, server: *srv, query: "CREATE (n)", facts: streamFacts{pulled: true}}
+	if n := testing.AllocsPerRun(100, func() { r.summary = nil; r.buildSummary() }); n != 0 {
+		t.Errorf("a result's summary allocates %v times, want 0 (it is held in the result)", n)
+	}
+	require.Equal(t, s, r.buildSummary())
 }
 
 // TestCountersFromStats checks the counters read from a stats map: integer

@@ -27,19 +27,20 @@ type result struct {
 	cur       []any   // current record's values
 	curRec    *Record // lazily built from cur
 	err       error
-	summary   *resultSummary // built lazily from meta
-	meta      *bolt.Meta     // final metadata (nil until the stream ended well)
-	server    serverInfo     // captured at the end, before the connection is released
-	facts     streamFacts    // captured at the end with server
-	slab      []Record       // Records are carved from here, one allocation per batch
-	slabNext  int            // size of the next slab: 1, 8, then recordSlabSize
-	finished  bool           // stream ended: summary or error received, or closed
-	fetchAll  bool           // Collect: later PULLs ask for all remaining records
-	consumed  bool           // Consume called: remaining records were discarded
-	closedErr error          // set when the transaction ended under an unfinished result
-	scopeErr  error          // Next/Peek out of scope: the cursor is not available anymore
-	txEnded   bool           // the result's transaction has ended: out of scope
-	recErr    error          // the record Next just tried could not be decoded (*bolt.RecordError)
+	summary   *resultSummary // &sum once built (lazily, from meta)
+	sum       resultSummary
+	meta      *bolt.Meta  // final metadata (nil until the stream ended well)
+	server    serverInfo  // captured at the end, before the connection is released
+	facts     streamFacts // captured at the end with server
+	slab      []Record    // Records are carved from here, one allocation per batch
+	slabNext  int         // size of the next slab: 1, 8, then recordSlabSize
+	finished  bool        // stream ended: summary or error received, or closed
+	fetchAll  bool        // Collect: later PULLs ask for all remaining records
+	consumed  bool        // Consume called: remaining records were discarded
+	closedErr error       // set when the transaction ended under an unfinished result
+	scopeErr  error       // Next/Peek out of scope: the cursor is not available anymore
+	txEnded   bool        // the result's transaction has ended: out of scope
+	recErr    error       // the record Next just tried could not be decoded (*bolt.RecordError)
 
 	// onEnd is what runs once after the stream ended (afterEnd): an
 	// auto-commit result's bookmark and release, a transaction result's check.
@@ -272,7 +273,8 @@ const recordSlabSize = 64
 // buildSummary returns the summary, building it on first use.
 func (r *result) buildSummary() *resultSummary {
 	if r.summary == nil && r.meta != nil {
-		r.summary = newSummary(r.meta, r.query, r.params, &r.server, r.facts)
+		r.sum.fill(r.meta, r.query, r.params, &r.server, r.facts)
+		r.summary = &r.sum
 	}
 	return r.summary
 }

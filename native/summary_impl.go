@@ -109,7 +109,15 @@ func checkMeta(meta *bolt.Meta) error {
 }
 
 func newSummary(meta *bolt.Meta, text string, params map[string]any, server *serverInfo, facts streamFacts) *resultSummary {
-	s := &resultSummary{
+	s := new(resultSummary)
+	s.fill(meta, text, params, server, facts)
+	return s
+}
+
+// fill sets s from the final metadata of a result and what the driver knows
+// about it (a result fills the summary it holds, so it allocates none).
+func (s *resultSummary) fill(meta *bolt.Meta, text string, params map[string]any, server *serverInfo, facts streamFacts) {
+	*s = resultSummary{
 		server:        *server,
 		query:         query{text: text, params: params},
 		availAfter:    -1,
@@ -137,7 +145,6 @@ func newSummary(meta *bolt.Meta, text string, params map[string]any, server *ser
 		}
 	}
 	s.notifications, s.statuses = summaryStatuses(meta, server.protocol, facts)
-	return s
 }
 
 // summaryStatuses returns the notifications and GQL status objects of a
