@@ -85,6 +85,7 @@ type driver struct {
 // bconn is a pooled Bolt connection plus the driver's bookkeeping.
 type bconn struct {
 	*bolt.Conn
+	addr      string              // the address it serves (as routing tables name it), see Address
 	failure   error               // first connectivity error met on it (why it is defunct)
 	token     AuthToken           // the token the connection authenticated with
 	pool      *serverPool[*bconn] // nil for unpooled (traced) connections
@@ -94,6 +95,11 @@ type bconn struct {
 	epoch     *atomic.Uint64      // the server's AuthorizationExpired count (see authEpoch)
 	authEpoch uint64              // epoch when the connection authenticated
 }
+
+// Address returns the address the connection serves, as the driver's pools
+// and routing tables know it; Conn.Address is the one dialled, which
+// Config.HostResolver may have replaced with a resolved IP address.
+func (bc *bconn) Address() string { return bc.addr }
 
 func (d *driver) poolFor(address string) (*serverPool[*bconn], error) {
 	d.mu.Lock()
@@ -131,7 +137,7 @@ func (d *driver) newConn(ctx context.Context, address string, p *serverPool[*bco
 		return nil, err
 	}
 	start := time.Now()
-	bc := &bconn{pool: p, fresh: true, epoch: d.authEpoch(address)}
+	bc := &bconn{addr: address, pool: p, fresh: true, epoch: d.authEpoch(address)}
 	bc.authEpoch = bc.epoch.Load()
 	c, err := d.dialer(ctx, address, tok, d.trace)
 	if tr := d.config.Tracer; tr != nil {

@@ -242,7 +242,7 @@ func (s *session) acquireFrom(ctx context.Context, addr string) (*bconn, error) 
 		if err != nil {
 			return nil, convertErr(err, addr)
 		}
-		return &bconn{Conn: c, token: tok}, nil
+		return &bconn{Conn: c, addr: addr, token: tok}, nil
 	}
 	pool, err := d.poolFor(addr)
 	if err != nil {
