@@ -50,35 +50,62 @@ func newClusterRouter(d *driver) (*clusterRouter, error) {
 
 // fetchRoutingTable sends ROUTE to address on a pooled connection,
 // authenticated as the session that caused the fetch (req.Auth, an
-// *AuthToken) or as the driver.
+// *AuthToken) or as the driver. With Config.HostResolver, a host that
+// resolves to several addresses is asked at each in turn until one answers
+// (routeFromOtherAddresses).
 func (d *driver) fetchRoutingTable(ctx context.Context, address string, req routing.Request) (routing.Table, error) {
 	cfg := SessionConfig{}
 	if tok, ok := req.Auth.(*AuthToken); ok && tok != nil {
 		cfg.Auth = tok
 	}
 	s := newSession(d, cfg)
+	if d.config.HostResolver == nil {
+		t, _, err := s.routeFrom(ctx, address, req)
+		return t, err
+	}
+	dialled := &resolvedDial{reached: -1}
+	t, via, err := s.routeFrom(context.WithValue(ctx, resolvedDialKey{}, dialled), address, req)
+	if err != nil {
+		return s.routeFromOtherAddresses(ctx, address, req, dialled, via, err)
+	}
+	return t, nil
+}
+
+// routeFrom sends ROUTE to address on a pooled connection; via is the address
+// the last connection used was dialled with ("" = none could be had).
+func (s *session) routeFrom(ctx context.Context, address string, req routing.Request) (t routing.Table, via string, err error) {
 	for attempt := 0; ; attempt++ {
 		bc, err := s.acquireFrom(ctx, address)
 		if err != nil {
-			return routing.Table{}, err
+			return routing.Table{}, via, err
 		}
 		reused := bc.reused
-		rt, err := bc.Route(ctx, routing.BoltRequest(req))
-		err = convertErr(err, address)
-		s.noteError(ctx, bc, err)
-		ssr := bc.Hints().SSR
-		s.releaseConn(bc, err)
+		via = bc.Conn.Address()
+		t, err := s.routeOn(ctx, bc, address, req)
 		if err == nil {
-			return routing.FromBolt(rt, ssr), nil
+			return t, via, nil
 		}
 		// A pooled connection the server closed while it sat idle (the
 		// router restarted) fails at its first use; that says nothing about
 		// the router. Ask once more on a new connection (releaseConn
 		// dropped the idle ones).
 		if !reused || attempt > 0 || !IsConnectivityError(err) || callerDone(ctx) {
-			return routing.Table{}, err
+			return routing.Table{}, via, err
 		}
 	}
+}
+
+// routeOn sends ROUTE over bc, a connection to address, and releases it.
+func (s *session) routeOn(ctx context.Context, bc *bconn, address string, req routing.Request) (routing.Table, error) {
+	rt, err := bc.Route(ctx, routing.BoltRequest(req))
+	err = convertErr(err, address)
+	s.noteError(ctx, bc, err)
+	ssr := bc.Hints().SSR
+	s.releaseConn(bc, err)
+	if err != nil {
+		return routing.Table{}, err
+	}
+	return routing.FromBolt(rt, ssr), nil
 }
 
 func (c *clusterRouter) addresses(ctx context.Context, req routeRequest) ([]string, string, error) {

@@ -47,7 +47,8 @@ type Result struct {
 // answered with Neo.ClientError.Cluster.NotALeader, as a real follower does.
 // Any other message fails the test.
 type Cluster struct {
-	t testing.TB
+	t  testing.TB
+	hs Handshake
 
 	mu      sync.Mutex
 	members []*Member
@@ -77,17 +78,29 @@ type Member struct {
 // TTL 300 s.
 func NewCluster(t testing.TB, hs Handshake, names ...string) *Cluster {
 	t.Helper()
-	c := &Cluster{t: t, roles: map[string]Roles{}, home: map[string]string{"": "neo4j"}, ttl: 300}
+	c := &Cluster{t: t, hs: hs, roles: map[string]Roles{}, home: map[string]string{"": "neo4j"}, ttl: 300}
 	for _, name := range names {
-		m := &Member{c: c, name: name}
-		s, err := Start(t, Options{Name: name, Handler: m.session, Handshake: hs})
-		if err != nil {
-			t.Fatalf("boltstub: cluster member %s: %v", name, err)
-		}
-		m.stub = s
-		c.members = append(c.members, m)
+		c.AddMember(name, "")
 	}
 	return c
+}
+
+// AddMember starts one more member named name listening on address ("" = a
+// free port on 127.0.0.1), e.g. "127.0.0.2:" plus another member's port to
+// play a second address of the same host name. It fails the test if it
+// cannot listen there.
+func (c *Cluster) AddMember(name, address string) *Member {
+	c.t.Helper()
+	m := &Member{c: c, name: name}
+	s, err := Start(c.t, Options{Name: name, Address: address, Handler: m.session, Handshake: c.hs})
+	if err != nil {
+		c.t.Fatalf("boltstub: cluster member %s: %v", name, err)
+	}
+	m.stub = s
+	c.mu.Lock()
+	c.members = append(c.members, m)
+	c.mu.Unlock()
+	return m
 }
 
 // Member returns the member named name; it fails the test if there is none.
