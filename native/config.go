@@ -114,7 +114,12 @@ type Config struct {
 	// tried in order until one connects. It is asked again for every new
 	// connection, so a server whose IP address changed is found, and for
 	// IP literals too (a resolver may map them). An error or an empty
-	// answer fails that connection with a ConnectivityError.
+	// answer fails that connection with a ConnectivityError. A routing
+	// table fetch asks it once per router and, when the router's address
+	// that connected fails ROUTE (other than with an error every router
+	// would give), asks the router's next addresses in turn, each on a
+	// connection of its own. Connections keep the unresolved address as
+	// their name (routing tables, Tracer events).
 	// net.DefaultResolver.LookupHost fits. Default nil.
 	HostResolver func(ctx context.Context, host string) ([]string, error)
 }
