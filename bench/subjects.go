@@ -352,81 +352,106 @@ func writeParams(worker, i int) map[string]any {
 
 // ReturnOneOfficial runs RETURN 1 n times: Run, Next, Record, Next (end).
 func ReturnOneOfficial(ctx context.Context, e *Env, n, g int) (Outcome, error) {
-	q := ReturnOneWorkload().Query
-	return perSession(n, g, func() (sessionOp, func()) {
-		s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
-		return func(_, _ int) (v uint64, err error) {
-			res, err := s.Run(ctx, q, nil)
-			if err != nil {
-				return 0, err
-			}
-			for res.Next(ctx) {
-				v += uint64(res.Record().Values[0].(int64))
-			}
-			return v, res.Err()
-		}, func() { s.Close(ctx) }
-	})
+	return perSession(n, g, func() (sessionOp, func()) { return returnOneOfficial(ctx, e) })
 }
 
 // ReturnOneBoltwire is ReturnOneOfficial through boltwire.
 func ReturnOneBoltwire(ctx context.Context, e *Env, n, g int) (Outcome, error) {
-	q := ReturnOneWorkload().Query
-	return perSession(n, g, func() (sessionOp, func()) {
-		s := e.Boltwire.NewSession(ctx, native.SessionConfig{})
-		return func(_, _ int) (v uint64, err error) {
-			res, err := s.Run(ctx, q, nil)
-			if err != nil {
-				return 0, err
-			}
-			for res.Next(ctx) {
-				v += uint64(res.Record().Values[0].(int64))
-			}
-			return v, res.Err()
-		}, func() { s.Close(ctx) }
-	})
+	return perSession(n, g, func() (sessionOp, func()) { return returnOneBoltwire(ctx, e) })
 }
 
 // WriteOfficial runs n ExecuteWrite transactions of one CREATE each; the
 // checksum adds the nodes-created counter.
 func WriteOfficial(ctx context.Context, e *Env, n, g int) (Outcome, error) {
-	return perSession(n, g, func() (sessionOp, func()) {
-		s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
-		return func(worker, i int) (uint64, error) {
-			created, err := neo4j.ExecuteWrite(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-				res, err := tx.Run(ctx, WriteQuery, writeParams(worker, i))
-				if err != nil {
-					return 0, err
-				}
-				sum, err := res.Consume(ctx)
-				if err != nil {
-					return 0, err
-				}
-				return sum.Counters().NodesCreated(), nil
-			})
-			return uint64(created), err
-		}, func() { s.Close(ctx) }
-	})
+	return perSession(n, g, func() (sessionOp, func()) { return writeOfficial(ctx, e) })
 }
 
 // WriteBoltwire is WriteOfficial through boltwire.
 func WriteBoltwire(ctx context.Context, e *Env, n, g int) (Outcome, error) {
-	return perSession(n, g, func() (sessionOp, func()) {
-		s := e.Boltwire.NewSession(ctx, native.SessionConfig{})
-		return func(worker, i int) (uint64, error) {
-			created, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (int, error) {
-				res, err := tx.Run(ctx, WriteQuery, writeParams(worker, i))
-				if err != nil {
-					return 0, err
-				}
-				sum, err := res.Consume(ctx)
-				if err != nil {
-					return 0, err
-				}
-				return sum.Counters().NodesCreated(), nil
-			})
-			return uint64(created), err
-		}, func() { s.Close(ctx) }
-	})
+	return perSession(n, g, func() (sessionOp, func()) { return writeBoltwire(ctx, e) })
+}
+
+// SessionOp opens a session of driver ("official" or "boltwire") and returns
+// one operation op ("return1" or "write") on it, as the subjects above run
+// it, and the session's closer: for tools that time operations one by one
+// (cmd/latency).
+func SessionOp(ctx context.Context, e *Env, driver, op string) (func(i int) error, func(), error) {
+	opens := map[string]func(context.Context, *Env) (sessionOp, func()){
+		"official/return1": returnOneOfficial, "boltwire/return1": returnOneBoltwire,
+		"official/write": writeOfficial, "boltwire/write": writeBoltwire,
+	}
+	open := opens[driver+"/"+op]
+	if open == nil {
+		return nil, nil, fmt.Errorf("no operation %q of driver %q (drivers: official, boltwire; operations: return1, write)", op, driver)
+	}
+	f, done := open(ctx, e)
+	return func(i int) error { _, err := f(0, i); return err }, done, nil
+}
+
+func returnOneOfficial(ctx context.Context, e *Env) (sessionOp, func()) {
+	q := ReturnOneWorkload().Query
+	s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
+	return func(_, _ int) (v uint64, err error) {
+		res, err := s.Run(ctx, q, nil)
+		if err != nil {
+			return 0, err
+		}
+		for res.Next(ctx) {
+			v += uint64(res.Record().Values[0].(int64))
+		}
+		return v, res.Err()
+	}, func() { s.Close(ctx) }
+}
+
+func returnOneBoltwire(ctx context.Context, e *Env) (sessionOp, func()) {
+	q := ReturnOneWorkload().Query
+	s := e.Boltwire.NewSession(ctx, native.SessionConfig{})
+	return func(_, _ int) (v uint64, err error) {
+		res, err := s.Run(ctx, q, nil)
+		if err != nil {
+			return 0, err
+		}
+		for res.Next(ctx) {
+			v += uint64(res.Record().Values[0].(int64))
+		}
+		return v, res.Err()
+	}, func() { s.Close(ctx) }
+}
+
+func writeOfficial(ctx context.Context, e *Env) (sessionOp, func()) {
+	s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
+	return func(worker, i int) (uint64, error) {
+		created, err := neo4j.ExecuteWrite(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
+			res, err := tx.Run(ctx, WriteQuery, writeParams(worker, i))
+			if err != nil {
+				return 0, err
+			}
+			sum, err := res.Consume(ctx)
+			if err != nil {
+				return 0, err
+			}
+			return sum.Counters().NodesCreated(), nil
+		})
+		return uint64(created), err
+	}, func() { s.Close(ctx) }
+}
+
+func writeBoltwire(ctx context.Context, e *Env) (sessionOp, func()) {
+	s := e.Boltwire.NewSession(ctx, native.SessionConfig{})
+	return func(worker, i int) (uint64, error) {
+		created, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (int, error) {
+			res, err := tx.Run(ctx, WriteQuery, writeParams(worker, i))
+			if err != nil {
+				return 0, err
+			}
+			sum, err := res.Consume(ctx)
+			if err != nil {
+				return 0, err
+			}
+			return sum.Counters().NodesCreated(), nil
+		})
+		return uint64(created), err
+	}, func() { s.Close(ctx) }
 }
 
 // RunSetup runs a workload's setup statements (real server only).

@@ -23,8 +23,6 @@ import (
 	"time"
 
 	"github.com/boltwire/neo4j/bench"
-	"github.com/boltwire/neo4j/native"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 var (
@@ -62,12 +60,19 @@ func main() {
 	}
 	defer e.Close(ctx)
 
-	subjects := []struct {
+	type subject struct {
 		name string
 		op   func() error
-	}{
-		{"official", officialOp(ctx, e)},
-		{"boltwire", boltwireOp(ctx, e)},
+	}
+	var subjects []subject
+	for _, name := range []string{"official", "boltwire"} {
+		f, done, err := bench.SessionOp(ctx, e, name, *flagOp)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer done()
+		i := 0
+		subjects = append(subjects, subject{name, func() error { i++; return f(i) }})
 	}
 	lat := map[string][]time.Duration{}
 	type usage struct {
@@ -89,10 +94,7 @@ func main() {
 	for r := 0; r < *flagRounds; r++ {
 		order := subjects
 		if r%2 == 1 {
-			order = []struct {
-				name string
-				op   func() error
-			}{subjects[1], subjects[0]}
+			order = []subject{subjects[1], subjects[0]}
 		}
 		for _, s := range order {
 			ls := make([]time.Duration, *flagN)
@@ -139,70 +141,6 @@ func main() {
 		fmt.Printf("%-9s mean %.1f µs  p10 %.1f  p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  user %.2f µs  sys %.2f µs  vcsw %.2f  ivcsw %.2f per op\n",
 			s.name, us(sum)/n, us(pct(ls, 10)), us(pct(ls, 50)), us(pct(ls, 90)), us(pct(ls, 99)), us(pct(ls, 99.9)),
 			us(u.user)/n, us(u.sys)/n, float64(u.vcsw)/n, float64(u.ivcsw)/n)
-	}
-}
-
-func officialOp(ctx context.Context, e *bench.Env) func() error {
-	s := e.Official.NewSession(ctx, neo4j.SessionConfig{})
-	i := 0
-	if *flagOp == "write" {
-		return func() error {
-			i++
-			_, err := neo4j.ExecuteWrite(ctx, s, func(tx neo4j.ManagedTransaction) (int, error) {
-				res, err := tx.Run(ctx, bench.WriteQuery, map[string]any{"v": int64(i)})
-				if err != nil {
-					return 0, err
-				}
-				sum, err := res.Consume(ctx)
-				if err != nil {
-					return 0, err
-				}
-				return sum.Counters().NodesCreated(), nil
-			})
-			return err
-		}
-	}
-	q := bench.ReturnOneWorkload().Query
-	return func() error {
-		res, err := s.Run(ctx, q, nil)
-		if err != nil {
-			return err
-		}
-		for res.Next(ctx) {
-		}
-		return res.Err()
-	}
-}
-
-func boltwireOp(ctx context.Context, e *bench.Env) func() error {
-	s := e.Boltwire.NewSession(ctx, native.SessionConfig{})
-	i := 0
-	if *flagOp == "write" {
-		return func() error {
-			i++
-			_, err := native.ExecuteWrite(ctx, s, func(tx native.ManagedTransaction) (int, error) {
-				res, err := tx.Run(ctx, bench.WriteQuery, map[string]any{"v": int64(i)})
-				if err != nil {
-					return 0, err
-				}
-				sum, err := res.Consume(ctx)
-				if err != nil {
-					return 0, err
-				}
-				return sum.Counters().NodesCreated(), nil
-			})
-			return err
-		}
-	}
-	q := bench.ReturnOneWorkload().Query
-	return func() error {
-		res, err := s.Run(ctx, q, nil)
-		if err != nil {
-			return err
-		}
-		for res.Next(ctx) {
-		}
-		return res.Err()
 	}
 }
 
