@@ -5,11 +5,10 @@
 // ANALYSIS.md §7 (the one-goroutine lines):
 //
 //	go run ./cmd/latency -op return1 -rounds 10 -n 3000
-//	go run ./cmd/latency -op write -pin        # peer on CPU 1, drivers on CPU 0
+//	go run ./cmd/latency -op write -pin split  # peer on CPU 1, drivers on CPU 0
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -18,7 +17,6 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"strings"
 	"syscall"
 	"time"
 
@@ -37,18 +35,12 @@ func main() {
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	if *flagPeer {
-		p, err := bench.StartPeer(bench.PeerWorkloads(true))
-		if err != nil {
+		if err := bench.ServeChildPeer(bench.PeerWorkloads(true)); err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println("PEER", p.Addr())
-		io.Copy(io.Discard, os.Stdin)
-		p.Close()
 		return
 	}
 	if *flagPin != "" {
-		// taskset -p sets one thread's affinity; the runtime's threads
-		// exist already, so pin them all (threads started later inherit).
 		pinAllThreads("0")
 	}
 	peerIn, addr := startPeer()
@@ -158,39 +150,18 @@ func startPeer() (io.WriteCloser, string) {
 	default:
 		cmd = exec.Command(exe, "-peer")
 	}
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
+	in, addr, err := bench.StartChildPeer(cmd)
 	if err != nil {
 		log.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		log.Fatal(err)
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		log.Fatalf("peer did not start: %v", err)
-	}
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "PEER ")
-	if !ok {
-		log.Fatalf("peer said %q", line)
 	}
 	return in, addr
 }
 
-// pinAllThreads sets the CPU affinity of every thread of this process.
+// pinAllThreads sets the CPU affinity of every thread of this process
+// (threads started later inherit it).
 func pinAllThreads(cpus string) {
-	ents, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		log.Fatal(err)
-	}
-	for _, t := range ents {
-		if err := exec.Command("taskset", "-p", "-c", cpus, t.Name()).Run(); err != nil {
-			log.Fatalf("taskset thread %s: %v", t.Name(), err)
-		}
+	if out, err := exec.Command("taskset", "-a", "-p", "-c", cpus, fmt.Sprint(os.Getpid())).CombinedOutput(); err != nil {
+		log.Fatalf("taskset -a -p -c %s: %v: %s", cpus, err, out)
 	}
 }
 

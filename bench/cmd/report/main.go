@@ -9,7 +9,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -41,7 +40,9 @@ func main() {
 	flag.Parse()
 	log.SetFlags(log.Ltime)
 	if *flagPeer {
-		servePeer()
+		if err := bench.ServeChildPeer(bench.PeerWorkloads(*flagShort)); err != nil {
+			log.Fatal(err)
+		}
 		return
 	}
 	if *flagShort {
@@ -82,18 +83,6 @@ func main() {
 	log.Printf("wrote %s", *flagOut)
 }
 
-// servePeer is the child process: it prints "PEER host:port" and serves until
-// stdin closes.
-func servePeer() {
-	p, err := bench.StartPeer(bench.PeerWorkloads(*flagShort))
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("PEER", p.Addr())
-	io.Copy(io.Discard, os.Stdin)
-	p.Close()
-}
-
 func startChildPeer() (*exec.Cmd, io.WriteCloser, string, error) {
 	exe, err := os.Executable()
 	if err != nil {
@@ -104,28 +93,9 @@ func startChildPeer() (*exec.Cmd, io.WriteCloser, string, error) {
 		args = append(args, "-short")
 	}
 	cmd := exec.Command(exe, args...)
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, nil, "", err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, nil, "", err
-	}
 	log.Printf("encoding the canned streams in the peer process...")
-	if err := cmd.Start(); err != nil {
-		return nil, nil, "", err
-	}
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		return nil, nil, "", fmt.Errorf("peer did not start: %w", err)
-	}
-	addr, ok := strings.CutPrefix(strings.TrimSpace(line), "PEER ")
-	if !ok {
-		return nil, nil, "", fmt.Errorf("peer said %q", line)
-	}
-	return cmd, in, addr, nil
+	in, addr, err := bench.StartChildPeer(cmd)
+	return cmd, in, addr, err
 }
 
 type report struct {
